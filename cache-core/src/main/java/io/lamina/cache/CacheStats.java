@@ -1,0 +1,58 @@
+package io.lamina.cache;
+
+/**
+ * A snapshot of one named cache's counters since the template was built. Every {@code remember} call is
+ * exactly one of: an L1 hit, an L2 hit, or a miss (it ran the loader or waited for a load already
+ * running).
+ *
+ * @param requests       remember and getIfPresent calls
+ * @param l1Hits         calls answered by the in-process tier
+ * @param l2Hits         calls answered by the remote tier
+ * @param misses         calls answered by neither
+ * @param nullHits       hits (either tier) that returned a cached null
+ * @param loadSuccesses  loader runs that returned a value (null included)
+ * @param loadFailures   loader runs that threw or timed out
+ * @param totalLoadNanos time spent in loaders, successful or not
+ * @param puts           explicit puts
+ * @param evictions      L1 entries evicted for size
+ * @param l2Errors       remote-tier operations that failed and were treated as misses
+ * @param decodeFailures stored entries that could not be read and were treated as misses
+ */
+public record CacheStats(
+        long requests,
+        long l1Hits,
+        long l2Hits,
+        long misses,
+        long nullHits,
+        long loadSuccesses,
+        long loadFailures,
+        long totalLoadNanos,
+        long puts,
+        long evictions,
+        long l2Errors,
+        long decodeFailures) {
+
+    /** Hits of either tier divided by requests; 1.0 when there were no requests. */
+    public double hitRatio() {
+        return ratio(l1Hits + l2Hits, requests);
+    }
+
+    /** L1 hits divided by requests; 1.0 when there were no requests. */
+    public double l1HitRatio() {
+        return ratio(l1Hits, requests);
+    }
+
+    /** L2 hits divided by the requests that reached L2 (those L1 missed); 1.0 when none did. */
+    public double l2HitRatio() {
+        return ratio(l2Hits, l2Hits + misses);
+    }
+
+    /** Loads, successful or not. */
+    public long loads() {
+        return loadSuccesses + loadFailures;
+    }
+
+    private static double ratio(long part, long whole) {
+        return whole == 0 ? 1.0 : (double) part / whole;
+    }
+}

@@ -1,0 +1,99 @@
+package io.lamina.cache;
+
+import io.lamina.cache.internal.DefaultCacheTemplate;
+import io.lamina.cache.internal.TemplateConfig;
+import io.lamina.cache.internal.key.Names;
+import io.lamina.cache.spi.Codec;
+import io.lamina.cache.spi.JsonCodec;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/** Builds a {@link CacheTemplate}. Not thread-safe; every setter validates its argument at once. */
+public final class CacheTemplateBuilder {
+
+    /** Default cap on tags per entry. */
+    public static final int DEFAULT_MAX_TAGS = 32;
+
+    private String namespace = "lamina";
+    private CacheOptions defaults = CacheOptions.inherit();
+    private final Map<String, CacheOptions> caches = new LinkedHashMap<>();
+    private CacheClock clock = CacheClock.system();
+    private Codec codec;
+    private int maxTagsPerEntry = DEFAULT_MAX_TAGS;
+    private boolean requireDeclaredCaches;
+
+    CacheTemplateBuilder() {
+    }
+
+    /**
+     * The prefix of every key (and, with a remote tier, every Redis key and channel). Letters, digits,
+     * {@code . _ -}, 1 to 64 characters. Default {@code lamina}.
+     */
+    public CacheTemplateBuilder namespace(String namespace) {
+        this.namespace = Names.checkName("namespace", namespace);
+        return this;
+    }
+
+    /** Options every cache inherits where its own options are unset. */
+    public CacheTemplateBuilder defaults(CacheOptions defaults) {
+        this.defaults = Objects.requireNonNull(defaults, "defaults");
+        return this;
+    }
+
+    /**
+     * Declares a named cache with its options (unset options inherit the defaults). Cache names follow the
+     * namespace's rules.
+     *
+     * @throws IllegalArgumentException if the name is invalid or already declared
+     */
+    public CacheTemplateBuilder cache(String name, CacheOptions options) {
+        Names.checkName("cache name", name);
+        Objects.requireNonNull(options, "options of cache " + name);
+        if (caches.putIfAbsent(name, options) != null) {
+            throw new IllegalArgumentException("cache '" + name + "' is declared twice");
+        }
+        return this;
+    }
+
+    /** Declares a named cache with the default options. */
+    public CacheTemplateBuilder cache(String name) {
+        return cache(name, CacheOptions.inherit());
+    }
+
+    /** The time source; tests inject a {@link ManualClock}. */
+    public CacheTemplateBuilder clock(CacheClock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        return this;
+    }
+
+    /** The codec of values in the remote tier. Default {@link JsonCodec#create()}. */
+    public CacheTemplateBuilder codec(Codec codec) {
+        this.codec = Objects.requireNonNull(codec, "codec");
+        return this;
+    }
+
+    /** Most tags one entry may carry, 1 to 1024; more is an {@link IllegalArgumentException}. Default 32. */
+    public CacheTemplateBuilder maxTagsPerEntry(int max) {
+        if (max < 1 || max > 1024) {
+            throw new IllegalArgumentException("maxTagsPerEntry must be in [1, 1024], got " + max);
+        }
+        this.maxTagsPerEntry = max;
+        return this;
+    }
+
+    /**
+     * When true, using a cache name that was not declared with {@link #cache} throws
+     * {@link IllegalArgumentException}; when false (default) such a cache is created with the defaults.
+     */
+    public CacheTemplateBuilder requireDeclaredCaches(boolean require) {
+        this.requireDeclaredCaches = require;
+        return this;
+    }
+
+    /** Builds the template. Never does I/O that can fail: a remote tier that is down is a miss, not an error. */
+    public CacheTemplate build() {
+        return new DefaultCacheTemplate(new TemplateConfig(namespace, defaults, Map.copyOf(caches), clock,
+                codec != null ? codec : JsonCodec.create(), maxTagsPerEntry, requireDeclaredCaches));
+    }
+}

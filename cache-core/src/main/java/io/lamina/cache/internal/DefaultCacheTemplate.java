@@ -1,0 +1,302 @@
+package io.lamina.cache.internal;
+
+import io.lamina.cache.AsyncLoader;
+import io.lamina.cache.CacheOptions;
+import io.lamina.cache.CacheStats;
+import io.lamina.cache.CacheTemplate;
+import io.lamina.cache.CachedValue;
+import io.lamina.cache.ContextLoader;
+import io.lamina.cache.Loader;
+import io.lamina.cache.TypeRef;
+import io.lamina.cache.internal.key.KeyFormatter;
+import io.lamina.cache.internal.key.Names;
+import io.lamina.cache.internal.l1.L1Entry;
+import io.lamina.cache.internal.load.LoadContextImpl;
+import io.lamina.cache.internal.stats.StatsCounter;
+import io.lamina.cache.internal.tag.TagRegistry;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/** The {@link CacheTemplate}: argument checks, the L1 hit path, and dispatch to the named cache. */
+public final class DefaultCacheTemplate implements CacheTemplate {
+
+    private final TemplateConfig config;
+    private final TemplateContext context;
+    private final ConcurrentHashMap<String, NamedCache> caches = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    public DefaultCacheTemplate(TemplateConfig config) {
+        this.config = config;
+        this.context = new TemplateContext(config.namespace(), config.clock(), config.codec(),
+                new KeyFormatter(KeyFormatter.DEFAULT_MAX_LENGTH), new TagRegistry(), config.maxTagsPerEntry());
+        config.caches().forEach((name, options) -> caches.put(name, newCache(name, options)));
+    }
+
+    private NamedCache newCache(String name, CacheOptions options) {
+        return new NamedCache(name, ResolvedOptions.resolve(options, config.defaults()), context);
+    }
+
+    // ---- remember -------------------------------------------------------------------------------------
+
+    @Override
+    public <V> V remember(String cache, Object key, Class<V> type, Loader<? extends V> loader) {
+        return cast(remember(cache, key, raw(type), null, loader));
+    }
+
+    @Override
+    public <V> V remember(String cache, Object key, Class<V> type, Duration ttl, Loader<? extends V> loader) {
+        return cast(remember(cache, key, raw(type), checkTtl(ttl), loader));
+    }
+
+    @Override
+    public <V> V remember(String cache, Object key, Class<V> type, ContextLoader<? extends V> loader) {
+        return cast(remember(cache, key, raw(type), null, loader));
+    }
+
+    @Override
+    public <V> V remember(String cache, Object key, TypeRef<V> type, Loader<? extends V> loader) {
+        return cast(remember(cache, key, raw(type), null, loader));
+    }
+
+    @Override
+    public <V> V remember(String cache, Object key, TypeRef<V> type, Duration ttl, Loader<? extends V> loader) {
+        return cast(remember(cache, key, raw(type), checkTtl(ttl), loader));
+    }
+
+    @Override
+    public <V> V remember(String cache, Object key, TypeRef<V> type, ContextLoader<? extends V> loader) {
+        return cast(remember(cache, key, raw(type), null, loader));
+    }
+
+    private Object remember(String cacheName, Object key, Class<?> raw, Duration ttl, Object loader) {
+        NamedCache cache = cache(cacheName);
+        if (key == null) {
+            throw new NullPointerException("key");
+        }
+        if (loader == null) {
+            throw new NullPointerException("loader");
+        }
+        L1Entry hit = cache.freshL1(key, raw);
+        if (hit != null) {
+            Object v = hit.value();
+            cache.stats().l1Hit(v == L1Entry.NULL);
+            return v == L1Entry.NULL ? null : v;
+        }
+        return cache.load(key, raw, ttl, loader);
+    }
+
+    // ---- rememberAsync --------------------------------------------------------------------------------
+
+    @Override
+    public <V> CompletableFuture<V> rememberAsync(String cache, Object key, Class<V> type, AsyncLoader<? extends V> loader) {
+        return rememberAsyncRaw(cache, key, raw(type), loader);
+    }
+
+    @Override
+    public <V> CompletableFuture<V> rememberAsync(String cache, Object key, Class<V> type,
+            Supplier<? extends CompletionStage<? extends V>> loader) {
+        Objects.requireNonNull(loader, "loader");
+        AsyncLoader<V> adapted = ctx -> {
+            @SuppressWarnings("unchecked")
+            CompletionStage<V> stage = (CompletionStage<V>) loader.get();
+            return stage;
+        };
+        return rememberAsyncRaw(cache, key, raw(type), adapted);
+    }
+
+    @Override
+    public <V> CompletableFuture<V> rememberAsync(String cache, Object key, TypeRef<V> type, AsyncLoader<? extends V> loader) {
+        return rememberAsyncRaw(cache, key, raw(type), loader);
+    }
+
+    private <V> CompletableFuture<V> rememberAsyncRaw(String cacheName, Object key, Class<?> raw, AsyncLoader<?> loader) {
+        NamedCache cache = cache(cacheName);
+        if (key == null) {
+            throw new NullPointerException("key");
+        }
+        if (loader == null) {
+            throw new NullPointerException("loader");
+        }
+        L1Entry hit = cache.freshL1(key, raw);
+        if (hit != null) {
+            Object v = hit.value();
+            cache.stats().l1Hit(v == L1Entry.NULL);
+            return CompletableFuture.completedFuture(cast(v == L1Entry.NULL ? null : v));
+        }
+        return cache.loadAsync(key, raw, loader).thenApply(stored -> {
+            if (stored != L1Entry.NULL && !raw.isInstance(stored)) {
+                throw new IllegalStateException("key " + key + " of cache '" + cacheName + "' was loaded as "
+                        + stored.getClass().getName() + " but requested as " + raw.getName());
+            }
+            return cast(NamedCache.unwrap(stored));
+        });
+    }
+
+    // ---- reads without loading, writes ----------------------------------------------------------------
+
+    @Override
+    public <V> CachedValue<V> getIfPresent(String cache, Object key, Class<V> type) {
+        return peek(cache, key, raw(type));
+    }
+
+    @Override
+    public <V> CachedValue<V> getIfPresent(String cache, Object key, TypeRef<V> type) {
+        return peek(cache, key, raw(type));
+    }
+
+    private <V> CachedValue<V> peek(String cacheName, Object key, Class<?> raw) {
+        NamedCache cache = cache(cacheName);
+        Objects.requireNonNull(key, "key");
+        L1Entry e = cache.peek(key, raw);
+        return e == null ? null : new CachedValue<>(cast(NamedCache.unwrap(e.value())));
+    }
+
+    @Override
+    public void put(String cache, Object key, Object value) {
+        NamedCache named = cache(cache);
+        Objects.requireNonNull(key, "key");
+        named.put(key, value, null, List.of());
+    }
+
+    @Override
+    public void put(String cache, Object key, Object value, Duration ttl, String... tags) {
+        NamedCache named = cache(cache);
+        Objects.requireNonNull(key, "key");
+        checkTtl(ttl);
+        named.put(key, value, ttl, checkTags(tags, config.maxTagsPerEntry()));
+    }
+
+    @Override
+    public void invalidate(String cache, Object key) {
+        NamedCache named = cache(cache);
+        Objects.requireNonNull(key, "key");
+        named.invalidate(key);
+    }
+
+    @Override
+    public void invalidateTags(String... tags) {
+        checkOpen();
+        List<String> checked = checkTags(tags, Integer.MAX_VALUE);
+        if (checked.isEmpty()) {
+            throw new IllegalArgumentException("invalidateTags needs at least one tag");
+        }
+        for (String tag : checked) {
+            context.tags().invalidate(tag);
+        }
+    }
+
+    @Override
+    public void invalidateAll(String cache) {
+        cache(cache).invalidateAll();
+    }
+
+    @Override
+    public CacheStats stats(String cacheName) {
+        checkOpen();
+        Objects.requireNonNull(cacheName, "cache name");
+        NamedCache cache = caches.get(cacheName);
+        if (cache == null) {
+            cache(cacheName);
+            cache = caches.get(cacheName);
+        }
+        return cache.stats().snapshot();
+    }
+
+    /** Counters of a cache, for modules that publish them (metrics). */
+    public StatsCounter counters(String cacheName) {
+        return cache(cacheName).stats();
+    }
+
+    /** Entries in a cache's L1 now (after pending maintenance). For tests and stats. */
+    public long l1Size(String cacheName) {
+        return cache(cacheName).l1Size();
+    }
+
+    @Override
+    public Set<String> cacheNames() {
+        return new TreeSet<>(caches.keySet());
+    }
+
+    @Override
+    public String namespace() {
+        return config.namespace();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        caches.values().forEach(NamedCache::invalidateAll);
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------------
+
+    private NamedCache cache(String cacheName) {
+        if (cacheName == null) {
+            throw new NullPointerException("cache name");
+        }
+        if (closed) {
+            throw new IllegalStateException("the cache template of namespace '" + config.namespace() + "' is closed");
+        }
+        NamedCache cache = caches.get(cacheName);
+        if (cache != null) {
+            return cache;
+        }
+        Names.checkName("cache name", cacheName);
+        if (config.requireDeclaredCaches()) {
+            throw new IllegalArgumentException("unknown cache '" + cacheName + "'; declared caches: " + cacheNames());
+        }
+        return caches.computeIfAbsent(cacheName, n -> newCache(n, CacheOptions.inherit()));
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the cache template of namespace '" + config.namespace() + "' is closed");
+        }
+    }
+
+    private static Class<?> raw(Class<?> type) {
+        Objects.requireNonNull(type, "type");
+        return type.isPrimitive() ? TypeRef.of(type).rawType() : type;
+    }
+
+    private static Class<?> raw(TypeRef<?> type) {
+        Objects.requireNonNull(type, "type");
+        return type.rawType();
+    }
+
+    private static Duration checkTtl(Duration ttl) {
+        Objects.requireNonNull(ttl, "ttl");
+        if (ttl.isNegative() || ttl.isZero()) {
+            throw new IllegalArgumentException("ttl must be positive, got " + ttl);
+        }
+        return ttl;
+    }
+
+    private static List<String> checkTags(String[] tags, int max) {
+        Objects.requireNonNull(tags, "tags");
+        for (String tag : tags) {
+            Names.checkTag(tag, LoadContextImpl.MAX_TAG_LENGTH);
+        }
+        List<String> distinct = Arrays.stream(tags).distinct().toList();
+        if (distinct.size() > max) {
+            throw new IllegalArgumentException("an entry may carry at most " + max + " tags, got " + distinct.size());
+        }
+        return distinct;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <V> V cast(Object value) {
+        return (V) value;
+    }
+}

@@ -1,0 +1,76 @@
+package io.lamina.cache.internal;
+
+import io.lamina.cache.CacheOptions;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiFunction;
+
+/**
+ * A named cache's effective options: its own, then the template defaults, then the built-ins. Also the
+ * arithmetic that turns them into expiry times (jitter included).
+ */
+public record ResolvedOptions(
+        Duration ttl,
+        Duration nullTtl,
+        boolean cacheNulls,
+        Duration jitter,
+        long maximumSize,
+        long maximumWeight,
+        BiFunction<Object, Object, Integer> weigher,
+        Duration l1Ttl,
+        Duration refreshAfter,
+        double refreshAhead,
+        Duration failSafe) {
+
+    /** Merges {@code own} over {@code defaults} over the built-in defaults. */
+    public static ResolvedOptions resolve(CacheOptions own, CacheOptions defaults) {
+        CacheOptions o = own.withDefaults(defaults);
+        Duration ttl = o.ttl().orElse(CacheOptions.DEFAULT_TTL);
+        Duration nullTtl = o.nullTtl().orElseGet(() -> {
+            Duration half = ttl.dividedBy(2);
+            Duration capped = half.compareTo(CacheOptions.DEFAULT_MAX_NULL_TTL) < 0 ? half : CacheOptions.DEFAULT_MAX_NULL_TTL;
+            return capped.isZero() ? ttl : capped;
+        });
+        long maximumWeight = o.maximumWeight().orElse(0L);
+        return new ResolvedOptions(
+                ttl,
+                nullTtl,
+                o.cacheNulls().orElse(true),
+                o.jitter().orElse(null),
+                maximumWeight > 0 ? 0 : o.maximumSize().orElse(CacheOptions.DEFAULT_MAXIMUM_SIZE),
+                maximumWeight,
+                o.weigher().orElse(null),
+                o.l1Ttl().orElse(null),
+                o.refreshAfter().orElse(null),
+                o.refreshAhead().orElse(0.0),
+                o.failSafe().orElse(Duration.ZERO));
+    }
+
+    /**
+     * {@code base} plus a uniformly random extension in [0, window], in nanoseconds, where the window is
+     * the configured jitter capped at {@code base}, or 10% of {@code base} when jitter is not configured.
+     * Never zero or less, never overflows.
+     */
+    public long jitteredNanos(Duration base) {
+        long baseNanos = Math.max(1, Durations.toNanos(base));
+        long window = jitter == null ? baseNanos / 10 : Math.min(Durations.toNanos(jitter), baseNanos);
+        if (window <= 0) {
+            return baseNanos;
+        }
+        long extra = ThreadLocalRandom.current().nextLong(window + 1);
+        return Math.min(Durations.MAX_NANOS, Durations.saturatedAdd(baseNanos, extra));
+    }
+
+    /** The refresh point of an entry written at {@code now} and fresh for {@code ttlNanos}; MAX_VALUE if none. */
+    public long refreshAt(long now, long ttlNanos) {
+        long after;
+        if (refreshAfter != null) {
+            after = Durations.toNanos(refreshAfter);
+        } else if (refreshAhead > 0) {
+            after = (long) (ttlNanos * refreshAhead);
+        } else {
+            return Long.MAX_VALUE;
+        }
+        return after >= ttlNanos ? Long.MAX_VALUE : Durations.saturatedAdd(now, after);
+    }
+}

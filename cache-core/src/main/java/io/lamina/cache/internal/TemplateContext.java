@@ -1,0 +1,16 @@
+package io.lamina.cache.internal;
+
+import io.lamina.cache.CacheClock;
+import io.lamina.cache.internal.key.KeyFormatter;
+import io.lamina.cache.internal.tag.TagRegistry;
+import io.lamina.cache.spi.Codec;
+
+/** What every named cache of one template shares. */
+public record TemplateContext(
+        String namespace,
+        CacheClock clock,
+        Codec codec,
+        KeyFormatter keys,
+        TagRegistry tags,
+        int maxTagsPerEntry) {
+}

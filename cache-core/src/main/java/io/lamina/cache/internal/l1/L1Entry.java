@@ -1,0 +1,95 @@
+package io.lamina.cache.internal.l1;
+
+import io.lamina.cache.internal.tag.TagVersion;
+
+/**
+ * One decoded value in the in-process tier, immutable. Times are in the template clock's nanoseconds.
+ *
+ * <p>{@code freshUntil} is the logical expiry; {@code refreshAt} the refresh point ({@code Long.MAX_VALUE}
+ * when off); {@code expiresAt} the physical expiry (fresh plus the fail-safe window) after which Caffeine
+ * drops it. When the three are equal, Caffeine's own expiry check already proves freshness and the hit
+ * path needs no clock read ({@link #timed} is false).
+ */
+public final class L1Entry {
+
+    /** Stands for a cached null, in L1 and in every tier. */
+    public static final Object NULL = new Object() {
+        @Override
+        public String toString() {
+            return "NULL";
+        }
+    };
+
+    private static final TagVersion[] NO_TAGS = new TagVersion[0];
+    private static final long[] NO_VERSIONS = new long[0];
+
+    final Object value;
+    final long freshUntil;
+    final long refreshAt;
+    final long expiresAt;
+    final boolean timed;
+    final TagVersion[] tags;
+    final long[] observed;
+
+    public L1Entry(Object value, long freshUntil, long refreshAt, long expiresAt, TagVersion[] tags, long[] observed) {
+        this.value = value;
+        this.freshUntil = freshUntil;
+        this.refreshAt = refreshAt;
+        this.expiresAt = expiresAt;
+        this.timed = refreshAt != Long.MAX_VALUE || expiresAt != freshUntil;
+        this.tags = tags.length == 0 ? NO_TAGS : tags;
+        this.observed = observed.length == 0 ? NO_VERSIONS : observed;
+    }
+
+    /** The value, or {@link #NULL}. */
+    public Object value() {
+        return value;
+    }
+
+    public long freshUntil() {
+        return freshUntil;
+    }
+
+    public long refreshAt() {
+        return refreshAt;
+    }
+
+    public long expiresAt() {
+        return expiresAt;
+    }
+
+    /** Whether a hit must read the clock to decide freshness or refresh. */
+    public boolean timed() {
+        return timed;
+    }
+
+    /** Whether every tag still has the version seen when the entry was filled. No I/O, no allocation. */
+    public boolean tagsCurrent() {
+        TagVersion[] t = tags;
+        for (int i = 0; i < t.length; i++) {
+            if (t[i].version() != observed[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether any tag's observed version is above {@code sequence}: the entry was invalidated while it loaded. */
+    public boolean taggedAfter(long sequence) {
+        for (long v : observed) {
+            if (v > sequence) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public TagVersion[] tags() {
+        return tags.clone();
+    }
+
+    @Override
+    public String toString() {
+        return "L1Entry{" + value + ", freshUntil=" + freshUntil + ", tags=" + tags.length + '}';
+    }
+}

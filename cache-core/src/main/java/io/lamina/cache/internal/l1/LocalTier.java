@@ -1,0 +1,90 @@
+package io.lamina.cache.internal.l1;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import io.lamina.cache.CacheClock;
+import io.lamina.cache.internal.ResolvedOptions;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.BiFunction;
+import java.util.function.LongConsumer;
+
+/**
+ * The in-process tier of one named cache: a Caffeine cache of {@link L1Entry} keyed by the caller's key
+ * object (not its string form, so a hit builds no string). Each entry expires at its own
+ * {@link L1Entry#expiresAt()}. Maintenance runs on the calling threads, so nothing here needs a pool.
+ */
+public final class LocalTier {
+
+    private final Cache<Object, L1Entry> cache;
+    private final ConcurrentMap<Object, L1Entry> map;
+
+    public LocalTier(ResolvedOptions options, CacheClock clock, LongConsumer onEviction) {
+        Caffeine<Object, Object> builder = Caffeine.newBuilder()
+                .ticker(clock::nanoTime)
+                .executor(Runnable::run)
+                .evictionListener((Object key, Object value, RemovalCause cause) -> {
+                    if (cause.wasEvicted()) {
+                        onEviction.accept(1);
+                    }
+                });
+        if (options.maximumWeight() > 0) {
+            BiFunction<Object, Object, Integer> weigher = options.weigher();
+            builder.maximumWeight(options.maximumWeight())
+                    .weigher((Object key, Object entry) -> {
+                        Object value = ((L1Entry) entry).value;
+                        Integer weight = weigher.apply(key, value == L1Entry.NULL ? null : value);
+                        return weight == null || weight < 0 ? 0 : weight;
+                    });
+        } else {
+            builder.maximumSize(options.maximumSize());
+        }
+        this.cache = builder.expireAfter(new EntryExpiry()).build();
+        this.map = cache.asMap();
+    }
+
+    /** The entry of {@code key} if Caffeine still holds it (it may be past its refresh point or logically stale). */
+    public L1Entry get(Object key) {
+        return cache.getIfPresent(key);
+    }
+
+    /** The underlying map, for per-key atomic fills and removals ({@code compute}). */
+    public ConcurrentMap<Object, L1Entry> map() {
+        return map;
+    }
+
+    public void invalidateAll() {
+        cache.invalidateAll();
+    }
+
+    public long estimatedSize() {
+        return cache.estimatedSize();
+    }
+
+    public void cleanUp() {
+        cache.cleanUp();
+    }
+
+    private static final class EntryExpiry implements Expiry<Object, L1Entry> {
+        @Override
+        public long expireAfterCreate(Object key, L1Entry entry, long currentTime) {
+            return Math.max(1, saturatedSub(entry.expiresAt, currentTime));
+        }
+
+        @Override
+        public long expireAfterUpdate(Object key, L1Entry entry, long currentTime, long currentDuration) {
+            return Math.max(1, saturatedSub(entry.expiresAt, currentTime));
+        }
+
+        @Override
+        public long expireAfterRead(Object key, L1Entry entry, long currentTime, long currentDuration) {
+            return currentDuration;
+        }
+
+        private static long saturatedSub(long a, long b) {
+            long r = a - b;
+            return ((a ^ b) & (a ^ r)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : r;
+        }
+    }
+}

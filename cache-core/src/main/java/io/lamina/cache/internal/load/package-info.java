@@ -1,0 +1,2 @@
+/** Loading: single-flight per key, the loader context, and how failures reach callers. */
+package io.lamina.cache.internal.load;

@@ -1,0 +1,72 @@
+package io.lamina.cache.internal.stats;
+
+import io.lamina.cache.CacheStats;
+import java.util.concurrent.atomic.LongAdder;
+
+/** The counters behind {@link CacheStats} for one named cache. Thread-safe; increments do not allocate. */
+public final class StatsCounter {
+
+    private final LongAdder l1Hits = new LongAdder();
+    private final LongAdder l2Hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private final LongAdder nullHits = new LongAdder();
+    private final LongAdder loadSuccesses = new LongAdder();
+    private final LongAdder loadFailures = new LongAdder();
+    private final LongAdder loadNanos = new LongAdder();
+    private final LongAdder puts = new LongAdder();
+    private final LongAdder evictions = new LongAdder();
+    private final LongAdder l2Errors = new LongAdder();
+    private final LongAdder decodeFailures = new LongAdder();
+
+    public void l1Hit(boolean nullValue) {
+        l1Hits.increment();
+        if (nullValue) {
+            nullHits.increment();
+        }
+    }
+
+    public void l2Hit(boolean nullValue) {
+        l2Hits.increment();
+        if (nullValue) {
+            nullHits.increment();
+        }
+    }
+
+    public void miss() {
+        misses.increment();
+    }
+
+    public void loadSuccess(long nanos) {
+        loadSuccesses.increment();
+        loadNanos.add(nanos);
+    }
+
+    public void loadFailure(long nanos) {
+        loadFailures.increment();
+        loadNanos.add(nanos);
+    }
+
+    public void put() {
+        puts.increment();
+    }
+
+    public void evictions(long count) {
+        evictions.add(count);
+    }
+
+    public void l2Error() {
+        l2Errors.increment();
+    }
+
+    public void decodeFailure() {
+        decodeFailures.increment();
+    }
+
+    public CacheStats snapshot() {
+        long h1 = l1Hits.sum();
+        long h2 = l2Hits.sum();
+        long m = misses.sum();
+        return new CacheStats(h1 + h2 + m, h1, h2, m, nullHits.sum(), loadSuccesses.sum(), loadFailures.sum(),
+                loadNanos.sum(), puts.sum(), evictions.sum(), l2Errors.sum(), decodeFailures.sum());
+    }
+}

@@ -1,0 +1,2 @@
+/** Counters per named cache, read by {@code CacheTemplate.stats}. */
+package io.lamina.cache.internal.stats;

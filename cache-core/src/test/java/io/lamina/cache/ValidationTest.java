@@ -1,0 +1,122 @@
+package io.lamina.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Bad input gets a clear exception before anything is loaded or cached. */
+class ValidationTest {
+
+    private final AtomicInteger loads = new AtomicInteger();
+    private final Loader<String> loader = () -> {
+        loads.incrementAndGet();
+        return "v";
+    };
+    private final CacheTemplate cache = CacheTemplate.builder().cache("declared").build();
+
+    @AfterEach
+    void check() {
+        assertThat(loads).as("no loader may run for bad input").hasValue(0);
+        cache.close();
+    }
+
+    @Test
+    void nullCacheName() {
+        assertThatThrownBy(() -> cache.remember(null, 1, String.class, loader))
+                .isInstanceOf(NullPointerException.class).hasMessage("cache name");
+    }
+
+    @Test
+    void blankOrInvalidCacheName() {
+        assertThatThrownBy(() -> cache.remember(" ", 1, String.class, loader))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cache name must not be blank");
+        assertThatThrownBy(() -> cache.remember("a*b", 1, String.class, loader))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'*'");
+    }
+
+    @Test
+    void unknownCache_whenDeclarationIsRequired() {
+        try (CacheTemplate strict = CacheTemplate.builder().cache("declared").requireDeclaredCaches(true).build()) {
+            assertThatThrownBy(() -> strict.remember("typo", 1, String.class, loader))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown cache 'typo'")
+                    .hasMessageContaining("declared");
+            assertThat(strict.remember("declared", 1, String.class, () -> "ok")).isEqualTo("ok");
+        }
+    }
+
+    @Test
+    void nullKey() {
+        assertThatThrownBy(() -> cache.remember("declared", null, String.class, loader))
+                .isInstanceOf(NullPointerException.class).hasMessage("key");
+        assertThatThrownBy(() -> cache.put("declared", null, "v")).isInstanceOf(NullPointerException.class).hasMessage("key");
+        assertThatThrownBy(() -> cache.invalidate("declared", null)).isInstanceOf(NullPointerException.class).hasMessage("key");
+    }
+
+    @Test
+    void unsupportedKey() {
+        assertThatThrownBy(() -> cache.remember("declared", new Object(), String.class, loader))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no stable string form");
+        assertThatThrownBy(() -> cache.put("declared", new int[] {1}, "v"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("array");
+    }
+
+    @Test
+    void nullLoaderOrType() {
+        assertThatThrownBy(() -> cache.remember("declared", 1, String.class, (Loader<String>) null))
+                .isInstanceOf(NullPointerException.class).hasMessage("loader");
+        assertThatThrownBy(() -> cache.remember("declared", 1, (Class<String>) null, loader))
+                .isInstanceOf(NullPointerException.class).hasMessage("type");
+        assertThatThrownBy(() -> cache.rememberAsync("declared", 1, String.class, (AsyncLoader<String>) null))
+                .isInstanceOf(NullPointerException.class).hasMessage("loader");
+    }
+
+    @Test
+    void zeroOrNegativeTtl() {
+        assertThatThrownBy(() -> cache.remember("declared", 1, String.class, Duration.ZERO, loader))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ttl must be positive");
+        assertThatThrownBy(() -> cache.remember("declared", 1, String.class, Duration.ofSeconds(-1), loader))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT-1S");
+        assertThatThrownBy(() -> cache.put("declared", 1, "v", Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ttl");
+        assertThat(cache.getIfPresent("declared", 1, String.class)).isNull();
+    }
+
+    @Test
+    void badTags() {
+        assertThatThrownBy(() -> cache.invalidateTags()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one tag");
+        assertThatThrownBy(() -> cache.invalidateTags("ok", " ")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("blank");
+        assertThatThrownBy(() -> cache.invalidateTags("ok", null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> cache.invalidateTags("t".repeat(300))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("256");
+    }
+
+    @Test
+    void badOptions_nameTheOptionAndTheValue() {
+        assertThatThrownBy(() -> CacheOptions.builder().ttl(Duration.ZERO)).hasMessage("ttl must be positive, got PT0S");
+        assertThatThrownBy(() -> CacheOptions.builder().nullTtl(Duration.ofSeconds(-5))).hasMessage("nullTtl must be positive, got PT-5S");
+        assertThatThrownBy(() -> CacheOptions.builder().jitter(Duration.ofSeconds(-1))).hasMessage("jitter must not be negative, got PT-1S");
+        assertThatThrownBy(() -> CacheOptions.builder().maximumSize(0)).hasMessage("maximumSize must be positive, got 0");
+        assertThatThrownBy(() -> CacheOptions.builder().refreshAhead(1.5)).hasMessageContaining("refreshAhead");
+        assertThatThrownBy(() -> CacheOptions.builder().failSafe(Duration.ofMillis(-1))).hasMessageContaining("failSafe");
+        assertThatThrownBy(() -> CacheOptions.builder().l1Ttl(Duration.ZERO)).hasMessageContaining("l1Ttl");
+        assertThatThrownBy(() -> CacheOptions.builder().ttl(null)).isInstanceOf(NullPointerException.class).hasMessage("ttl");
+    }
+
+    @Test
+    void badBuilderSettings() {
+        assertThatThrownBy(() -> CacheTemplate.builder().namespace("has space")).hasMessageContaining("namespace");
+        assertThatThrownBy(() -> CacheTemplate.builder().cache("a").cache("a")).hasMessageContaining("declared twice");
+        assertThatThrownBy(() -> CacheTemplate.builder().maxTagsPerEntry(0)).hasMessageContaining("maxTagsPerEntry");
+    }
+
+    @Test
+    void typeRefWithoutTypeArgument() {
+        @SuppressWarnings({"rawtypes", "unchecked"})
+        class Raw extends TypeRef {
+        }
+        assertThatThrownBy(Raw::new).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("type argument");
+    }
+}
