@@ -24,6 +24,9 @@ import java.util.function.BiFunction;
  *       returns the value and reloads it in the background</td></tr>
  *   <tr><td>{@code failSafe}</td><td>ZERO (off)</td><td>how long past its expiry a stale value is kept to be served
  *       when the loader fails</td></tr>
+ *   <tr><td>{@code lockWait}</td><td>3 s</td><td>longest wait for another node's load of the same key</td></tr>
+ *   <tr><td>{@code onLockTimeout}</td><td>{@link LockTimeoutPolicy#LOAD}</td><td>what to do when that wait runs out</td></tr>
+ *   <tr><td>{@code l1Enabled}</td><td>true</td><td>whether decoded copies are kept in process</td></tr>
  * </table>
  *
  * <p>Invalid values throw {@link IllegalArgumentException} naming the option and the value.
@@ -34,6 +37,8 @@ public final class CacheOptions {
     public static final Duration DEFAULT_TTL = Duration.ofMinutes(10);
     /** Built-in upper bound of the default null TTL. */
     public static final Duration DEFAULT_MAX_NULL_TTL = Duration.ofSeconds(30);
+    /** Built-in longest wait for another node's load. */
+    public static final Duration DEFAULT_LOCK_WAIT = Duration.ofSeconds(3);
     /** Built-in L1 maximum size. */
     public static final long DEFAULT_MAXIMUM_SIZE = 10_000;
 
@@ -50,6 +55,9 @@ public final class CacheOptions {
     private final Duration refreshAfter;
     private final Double refreshAhead;
     private final Duration failSafe;
+    private final Duration lockWait;
+    private final LockTimeoutPolicy onLockTimeout;
+    private final Boolean l1Enabled;
 
     private CacheOptions(Builder b) {
         this.ttl = b.ttl;
@@ -63,6 +71,9 @@ public final class CacheOptions {
         this.refreshAfter = b.refreshAfter;
         this.refreshAhead = b.refreshAhead;
         this.failSafe = b.failSafe;
+        this.lockWait = b.lockWait;
+        this.onLockTimeout = b.onLockTimeout;
+        this.l1Enabled = b.l1Enabled;
     }
 
     /** A builder with every option unset. */
@@ -89,6 +100,9 @@ public final class CacheOptions {
         b.refreshAfter = refreshAfter;
         b.refreshAhead = refreshAhead;
         b.failSafe = failSafe;
+        b.lockWait = lockWait;
+        b.onLockTimeout = onLockTimeout;
+        b.l1Enabled = l1Enabled;
         return b;
     }
 
@@ -115,6 +129,9 @@ public final class CacheOptions {
             b.refreshAhead = parent.refreshAhead;
         }
         if (b.failSafe == null) b.failSafe = parent.failSafe;
+        if (b.lockWait == null) b.lockWait = parent.lockWait;
+        if (b.onLockTimeout == null) b.onLockTimeout = parent.onLockTimeout;
+        if (b.l1Enabled == null) b.l1Enabled = parent.l1Enabled;
         return b.build();
     }
 
@@ -129,13 +146,17 @@ public final class CacheOptions {
     public Optional<Duration> refreshAfter() { return Optional.ofNullable(refreshAfter); }
     public Optional<Double> refreshAhead() { return Optional.ofNullable(refreshAhead); }
     public Optional<Duration> failSafe() { return Optional.ofNullable(failSafe); }
+    public Optional<Duration> lockWait() { return Optional.ofNullable(lockWait); }
+    public Optional<LockTimeoutPolicy> onLockTimeout() { return Optional.ofNullable(onLockTimeout); }
+    public Optional<Boolean> l1Enabled() { return Optional.ofNullable(l1Enabled); }
 
     @Override
     public String toString() {
         return "CacheOptions{ttl=" + ttl + ", nullTtl=" + nullTtl + ", cacheNulls=" + cacheNulls
                 + ", jitter=" + jitter + ", maximumSize=" + maximumSize + ", maximumWeight=" + maximumWeight
                 + ", l1Ttl=" + l1Ttl + ", refreshAfter=" + refreshAfter + ", refreshAhead=" + refreshAhead
-                + ", failSafe=" + failSafe + '}';
+                + ", failSafe=" + failSafe + ", lockWait=" + lockWait + ", onLockTimeout=" + onLockTimeout
+                + ", l1Enabled=" + l1Enabled + '}';
     }
 
     /** Builds {@link CacheOptions}; not thread-safe. Each setter validates its argument at once. */
@@ -151,6 +172,9 @@ public final class CacheOptions {
         private Duration refreshAfter;
         private Double refreshAhead;
         private Duration failSafe;
+        private Duration lockWait;
+        private LockTimeoutPolicy onLockTimeout;
+        private Boolean l1Enabled;
 
         private Builder() {
         }
@@ -234,6 +258,24 @@ public final class CacheOptions {
         /** How long past its expiry a value is kept to be served when the loader fails; {@code ZERO} turns fail-safe off. */
         public Builder failSafe(Duration window) {
             this.failSafe = notNegative("failSafe", window);
+            return this;
+        }
+
+        /** Longest wait for another node's load of the same key (the lock across JVMs). Must be positive. */
+        public Builder lockWait(Duration lockWait) {
+            this.lockWait = positive("lockWait", lockWait);
+            return this;
+        }
+
+        /** What to do when {@code lockWait} runs out. */
+        public Builder onLockTimeout(LockTimeoutPolicy policy) {
+            this.onLockTimeout = Objects.requireNonNull(policy, "onLockTimeout");
+            return this;
+        }
+
+        /** Whether this cache keeps decoded copies in the in-process tier. With a remote tier only, false reads L2 every time. */
+        public Builder l1Enabled(boolean enabled) {
+            this.l1Enabled = enabled;
             return this;
         }
 

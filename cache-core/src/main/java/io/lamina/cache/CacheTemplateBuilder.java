@@ -5,6 +5,7 @@ import io.lamina.cache.internal.TemplateConfig;
 import io.lamina.cache.internal.key.Names;
 import io.lamina.cache.spi.Codec;
 import io.lamina.cache.spi.JsonCodec;
+import io.lamina.cache.spi.RemoteTier;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -22,6 +23,7 @@ public final class CacheTemplateBuilder {
     private Codec codec;
     private int maxTagsPerEntry = DEFAULT_MAX_TAGS;
     private boolean requireDeclaredCaches;
+    private RemoteTier remote;
 
     CacheTemplateBuilder() {
     }
@@ -61,6 +63,15 @@ public final class CacheTemplateBuilder {
         return cache(name, CacheOptions.inherit());
     }
 
+    /**
+     * The shared tier (L2), such as {@code RedisTier.create("redis://...")}. Without it the template is
+     * L1 only. The template closes it when the template is closed.
+     */
+    public CacheTemplateBuilder remote(RemoteTier remote) {
+        this.remote = Objects.requireNonNull(remote, "remote");
+        return this;
+    }
+
     /** The time source; tests inject a {@link ManualClock}. */
     public CacheTemplateBuilder clock(CacheClock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -94,6 +105,6 @@ public final class CacheTemplateBuilder {
     /** Builds the template. Never does I/O that can fail: a remote tier that is down is a miss, not an error. */
     public CacheTemplate build() {
         return new DefaultCacheTemplate(new TemplateConfig(namespace, defaults, Map.copyOf(caches), clock,
-                codec != null ? codec : JsonCodec.create(), maxTagsPerEntry, requireDeclaredCaches));
+                codec != null ? codec : JsonCodec.create(), maxTagsPerEntry, requireDeclaredCaches, remote));
     }
 }

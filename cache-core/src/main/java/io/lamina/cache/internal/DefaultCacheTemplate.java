@@ -12,6 +12,7 @@ import io.lamina.cache.internal.key.KeyFormatter;
 import io.lamina.cache.internal.key.Names;
 import io.lamina.cache.internal.l1.L1Entry;
 import io.lamina.cache.internal.load.LoadContextImpl;
+import io.lamina.cache.internal.remote.RemoteAccess;
 import io.lamina.cache.internal.stats.StatsCounter;
 import io.lamina.cache.internal.tag.TagRegistry;
 import java.time.Duration;
@@ -31,53 +32,57 @@ public final class DefaultCacheTemplate implements CacheTemplate {
     private final TemplateConfig config;
     private final TemplateContext context;
     private final ConcurrentHashMap<String, NamedCache> caches = new ConcurrentHashMap<>();
+    private final RemoteAccess remote;
     private volatile boolean closed;
 
     public DefaultCacheTemplate(TemplateConfig config) {
         this.config = config;
         this.context = new TemplateContext(config.namespace(), config.clock(), config.codec(),
-                new KeyFormatter(KeyFormatter.DEFAULT_MAX_LENGTH), new TagRegistry(), config.maxTagsPerEntry());
+                new KeyFormatter(KeyFormatter.DEFAULT_MAX_LENGTH), new TagRegistry(), config.maxTagsPerEntry(),
+                Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()));
+        this.remote = config.remote() == null ? null : new RemoteAccess(config.remote());
         config.caches().forEach((name, options) -> caches.put(name, newCache(name, options)));
     }
 
     private NamedCache newCache(String name, CacheOptions options) {
-        return new NamedCache(name, ResolvedOptions.resolve(options, config.defaults()), context);
+        return new NamedCache(name, ResolvedOptions.resolve(options, config.defaults()), context, remote);
     }
 
     // ---- remember -------------------------------------------------------------------------------------
 
     @Override
     public <V> V remember(String cache, Object key, Class<V> type, Loader<? extends V> loader) {
-        return cast(remember(cache, key, raw(type), null, loader));
+        return cast(rememberAny(cache, key, type, null, loader));
     }
 
     @Override
     public <V> V remember(String cache, Object key, Class<V> type, Duration ttl, Loader<? extends V> loader) {
-        return cast(remember(cache, key, raw(type), checkTtl(ttl), loader));
+        return cast(rememberAny(cache, key, type, checkTtl(ttl), loader));
     }
 
     @Override
     public <V> V remember(String cache, Object key, Class<V> type, ContextLoader<? extends V> loader) {
-        return cast(remember(cache, key, raw(type), null, loader));
+        return cast(rememberAny(cache, key, type, null, loader));
     }
 
     @Override
     public <V> V remember(String cache, Object key, TypeRef<V> type, Loader<? extends V> loader) {
-        return cast(remember(cache, key, raw(type), null, loader));
+        return cast(rememberAny(cache, key, type, null, loader));
     }
 
     @Override
     public <V> V remember(String cache, Object key, TypeRef<V> type, Duration ttl, Loader<? extends V> loader) {
-        return cast(remember(cache, key, raw(type), checkTtl(ttl), loader));
+        return cast(rememberAny(cache, key, type, checkTtl(ttl), loader));
     }
 
     @Override
     public <V> V remember(String cache, Object key, TypeRef<V> type, ContextLoader<? extends V> loader) {
-        return cast(remember(cache, key, raw(type), null, loader));
+        return cast(rememberAny(cache, key, type, null, loader));
     }
 
-    private Object remember(String cacheName, Object key, Class<?> raw, Duration ttl, Object loader) {
+    private Object rememberAny(String cacheName, Object key, Object typeSpec, Duration ttl, Object loader) {
         NamedCache cache = cache(cacheName);
+        Class<?> raw = raw(typeSpec);
         if (key == null) {
             throw new NullPointerException("key");
         }
@@ -90,14 +95,14 @@ public final class DefaultCacheTemplate implements CacheTemplate {
             cache.stats().l1Hit(v == L1Entry.NULL);
             return v == L1Entry.NULL ? null : v;
         }
-        return cache.load(key, raw, ttl, loader);
+        return cache.load(key, type(typeSpec), raw, ttl, loader);
     }
 
     // ---- rememberAsync --------------------------------------------------------------------------------
 
     @Override
     public <V> CompletableFuture<V> rememberAsync(String cache, Object key, Class<V> type, AsyncLoader<? extends V> loader) {
-        return rememberAsyncRaw(cache, key, raw(type), loader);
+        return rememberAsyncRaw(cache, key, type, loader);
     }
 
     @Override
@@ -109,16 +114,17 @@ public final class DefaultCacheTemplate implements CacheTemplate {
             CompletionStage<V> stage = (CompletionStage<V>) loader.get();
             return stage;
         };
-        return rememberAsyncRaw(cache, key, raw(type), adapted);
+        return rememberAsyncRaw(cache, key, type, adapted);
     }
 
     @Override
     public <V> CompletableFuture<V> rememberAsync(String cache, Object key, TypeRef<V> type, AsyncLoader<? extends V> loader) {
-        return rememberAsyncRaw(cache, key, raw(type), loader);
+        return rememberAsyncRaw(cache, key, type, loader);
     }
 
-    private <V> CompletableFuture<V> rememberAsyncRaw(String cacheName, Object key, Class<?> raw, AsyncLoader<?> loader) {
+    private <V> CompletableFuture<V> rememberAsyncRaw(String cacheName, Object key, Object typeSpec, AsyncLoader<?> loader) {
         NamedCache cache = cache(cacheName);
+        Class<?> raw = raw(typeSpec);
         if (key == null) {
             throw new NullPointerException("key");
         }
@@ -131,7 +137,7 @@ public final class DefaultCacheTemplate implements CacheTemplate {
             cache.stats().l1Hit(v == L1Entry.NULL);
             return CompletableFuture.completedFuture(cast(v == L1Entry.NULL ? null : v));
         }
-        return cache.loadAsync(key, raw, loader).thenApply(stored -> {
+        return cache.loadAsync(key, type(typeSpec), raw, loader).thenApply(stored -> {
             if (stored != L1Entry.NULL && !raw.isInstance(stored)) {
                 throw new IllegalStateException("key " + key + " of cache '" + cacheName + "' was loaded as "
                         + stored.getClass().getName() + " but requested as " + raw.getName());
@@ -144,19 +150,20 @@ public final class DefaultCacheTemplate implements CacheTemplate {
 
     @Override
     public <V> CachedValue<V> getIfPresent(String cache, Object key, Class<V> type) {
-        return peek(cache, key, raw(type));
+        return peek(cache, key, (Object) type);
     }
 
     @Override
     public <V> CachedValue<V> getIfPresent(String cache, Object key, TypeRef<V> type) {
-        return peek(cache, key, raw(type));
+        return peek(cache, key, (Object) type);
     }
 
-    private <V> CachedValue<V> peek(String cacheName, Object key, Class<?> raw) {
+    private <V> CachedValue<V> peek(String cacheName, Object key, Object typeSpec) {
         NamedCache cache = cache(cacheName);
+        Class<?> raw = raw(typeSpec);
         Objects.requireNonNull(key, "key");
-        L1Entry e = cache.peek(key, raw);
-        return e == null ? null : new CachedValue<>(cast(NamedCache.unwrap(e.value())));
+        Object found = cache.peek(key, type(typeSpec), raw);
+        return found == null ? null : new CachedValue<>(cast(NamedCache.unwrap(found)));
     }
 
     @Override
@@ -237,6 +244,9 @@ public final class DefaultCacheTemplate implements CacheTemplate {
         }
         closed = true;
         caches.values().forEach(NamedCache::invalidateAll);
+        if (remote != null) {
+            remote.tier().close();
+        }
     }
 
     // ---- helpers --------------------------------------------------------------------------------------
@@ -265,14 +275,20 @@ public final class DefaultCacheTemplate implements CacheTemplate {
         }
     }
 
-    private static Class<?> raw(Class<?> type) {
-        Objects.requireNonNull(type, "type");
-        return type.isPrimitive() ? TypeRef.of(type).rawType() : type;
+    /** The erasure of a {@code Class} or {@code TypeRef}, for instance checks. */
+    private static Class<?> raw(Object typeSpec) {
+        if (typeSpec instanceof Class<?> c) {
+            return c.isPrimitive() ? TypeRef.of(c).rawType() : c;
+        }
+        if (typeSpec == null) {
+            throw new NullPointerException("type");
+        }
+        return ((TypeRef<?>) typeSpec).rawType();
     }
 
-    private static Class<?> raw(TypeRef<?> type) {
-        Objects.requireNonNull(type, "type");
-        return type.rawType();
+    /** The full type of a {@code Class} or {@code TypeRef}, for decoding. */
+    private static java.lang.reflect.Type type(Object typeSpec) {
+        return typeSpec instanceof TypeRef<?> ref ? ref.type() : (Class<?>) typeSpec;
     }
 
     private static Duration checkTtl(Duration ttl) {

@@ -1,32 +1,43 @@
 package io.lamina.cache.internal;
 
 import io.lamina.cache.AsyncLoader;
+import io.lamina.cache.CacheException;
 import io.lamina.cache.ContextLoader;
 import io.lamina.cache.Loader;
-import io.lamina.cache.internal.key.Names;
+import io.lamina.cache.internal.MissPath.Finished;
+import io.lamina.cache.internal.MissPath.Prepared;
+import io.lamina.cache.internal.envelope.Envelope;
 import io.lamina.cache.internal.l1.L1Entry;
 import io.lamina.cache.internal.l1.LocalTier;
 import io.lamina.cache.internal.load.Failures;
 import io.lamina.cache.internal.load.Flight;
 import io.lamina.cache.internal.load.LoadContextImpl;
+import io.lamina.cache.internal.remote.RemoteAccess;
 import io.lamina.cache.internal.stats.StatsCounter;
 import io.lamina.cache.internal.tag.TagVersion;
+import io.lamina.cache.spi.CodecException;
+import io.lamina.cache.spi.RemoteKey;
+import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One named cache: its L1, its running loads and its counters, with the read path (miss, single-flight,
  * load, fenced fill) and the write path (put, invalidate, invalidate all).
  *
- * <p>Fencing: every fill of L1 and every removal from it go through {@code compute} on the key, and a
- * removal or put fences the key's running flight inside that same {@code compute}; a fill skips a fenced
- * flight. So a load that started before an invalidation of its key can never store its result after it.
- * {@code invalidateAll} does the same for every flight through the cache's generation.
+ * <p>Fencing in this JVM: every fill of L1 and every removal from it go through {@code compute} on the
+ * key, and a removal or put fences the key's running flight inside that same {@code compute}; a fill
+ * skips a fenced flight. So a load that started before an invalidation of its key can never store its
+ * result after it. {@code invalidateAll} does the same for every flight through the cache's generation.
+ * Across JVMs the remote tier's fill lease does the same for L2 (see {@link MissPath}).
  */
 public final class NamedCache {
 
@@ -37,12 +48,16 @@ public final class NamedCache {
     private final StatsCounter stats = new StatsCounter();
     private final ConcurrentHashMap<Object, Flight> flights = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
+    private final RemoteAccess remote;
+    private final MissPath miss;
 
-    public NamedCache(String name, ResolvedOptions options, TemplateContext context) {
+    public NamedCache(String name, ResolvedOptions options, TemplateContext context, RemoteAccess remote) {
         this.name = name;
         this.options = options;
         this.context = context;
         this.l1 = new LocalTier(options, context.clock(), stats::evictions);
+        this.remote = remote;
+        this.miss = new MissPath(this, remote, context.nodeId());
     }
 
     public String name() {
@@ -55,6 +70,10 @@ public final class NamedCache {
 
     public StatsCounter stats() {
         return stats;
+    }
+
+    TemplateContext context() {
+        return context;
     }
 
     /** The L1 entry of {@code key} if it may be served now as a {@code raw}, else null. The hot path: no allocation. */
@@ -73,9 +92,11 @@ public final class NamedCache {
         return e;
     }
 
+    // ---- the synchronous miss -------------------------------------------------------------------------
+
     /** The slow path of {@code remember}: L1 missed. Runs the loader at most once per key in this JVM at a time. */
-    public Object load(Object key, Class<?> raw, Duration ttl, Object loader) {
-        context.keys().format(key);
+    public Object load(Object key, Type type, Class<?> raw, Duration ttl, Object loader) {
+        String formatted = context.keys().format(key);
         Thread me = Thread.currentThread();
         boolean counted = false;
         while (true) {
@@ -107,23 +128,36 @@ public final class NamedCache {
                     mine.future().complete(filled.value());
                     return unwrap(filled.value());
                 }
-                if (!counted) {
-                    stats.miss();
-                }
-                return lead(mine, key, ttl, loader);
+                return lead(mine, key, formatted, type, raw, ttl, loader, counted);
             } finally {
                 flights.remove(key, mine);
             }
         }
     }
 
-    private Object lead(Flight mine, Object key, Duration ttl, Object loader) {
+    private Object lead(Flight mine, Object key, String formatted, Type type, Class<?> raw, Duration ttl, Object loader,
+            boolean counted) {
+        Prepared p;
+        try {
+            p = awaitPrepared(miss.prepare(formatted, type, raw), formatted);
+        } catch (RuntimeException e) {
+            mine.future().completeExceptionally(e);
+            throw e;
+        }
+        if (p.isResolved()) {
+            servedWithoutLoad(mine, key, p, counted);
+            return unwrap(p.resolved);
+        }
+        if (!counted) {
+            stats.miss();
+        }
         LoadContextImpl ctx = new LoadContextImpl(name, key, context.maxTagsPerEntry());
         long start = context.clock().nanoTime();
         Object value;
         try {
             value = loader instanceof Loader<?> plain ? plain.load() : ((ContextLoader<?>) loader).load(ctx);
         } catch (Throwable failure) {
+            p.release();
             stats.loadFailure(context.clock().nanoTime() - start);
             mine.future().completeExceptionally(failure);
             throw Failures.propagate(failure, name, key);
@@ -131,18 +165,83 @@ public final class NamedCache {
             ctx.close();
         }
         stats.loadSuccess(context.clock().nanoTime() - start);
-        fill(mine, key, value, ttl, ctx);
+        Finished finished = awaitFinished(miss.finish(p, value, ctx, ttl));
+        if (finished.fillL1()) {
+            fill(mine, key, value, finished.ttlNanos(), ctx.tagSet());
+        }
         mine.future().complete(value == null ? L1Entry.NULL : value);
         return value;
     }
 
-    /** The slow path of {@code rememberAsync}. Never blocks. */
-    public CompletableFuture<Object> loadAsync(Object key, Class<?> raw, AsyncLoader<?> loader) {
-        context.keys().format(key);
-        return loadAsync(key, raw, loader, false);
+    private Prepared awaitPrepared(CompletableFuture<Prepared> prepared, String formatted) {
+        if (prepared.isDone() || remote == null) {
+            return joinPrepared(prepared, formatted);
+        }
+        // bounded: every remote step has its own timeout; this only guards against a tier that never answers
+        long limit = options.lockWait().plus(remote.tier().operationTimeout().multipliedBy(3)).toNanos() + 1_000_000_000L;
+        try {
+            return prepared.get(limit, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            throw Failures.interrupted(name, formatted, e);
+        } catch (ExecutionException e) {
+            throw rethrow(e.getCause());
+        } catch (TimeoutException e) {
+            remote.failed("read of " + formatted, e, stats);
+            return Prepared.localOnly(new RemoteKey(context.namespace(), name, formatted));
+        }
     }
 
-    private CompletableFuture<Object> loadAsync(Object key, Class<?> raw, AsyncLoader<?> loader, boolean counted) {
+    private static Prepared joinPrepared(CompletableFuture<Prepared> prepared, String formatted) {
+        try {
+            return prepared.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CacheException("interrupted while reading key " + formatted, e);
+        } catch (ExecutionException e) {
+            throw rethrow(e.getCause());
+        }
+    }
+
+    private Finished awaitFinished(CompletableFuture<Finished> finished) {
+        if (finished.isDone() || remote == null) {
+            return finished.join();
+        }
+        return remote.await(finished, Duration.ZERO, new Finished(true, 0), "fill", stats);
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        throw new CacheException("unexpected failure", t);
+    }
+
+    /** A miss answered by L2 (fill L1 from it) or by a stale value (L1 untouched). */
+    private void servedWithoutLoad(Flight flight, Object key, Prepared p, boolean counted) {
+        if (p.envelope != null) {
+            if (!counted) {
+                stats.l2Hit(p.resolved == L1Entry.NULL);
+            }
+            fillFromRemote(flight, key, p.resolved, p.envelope);
+        } else if (!counted) {
+            stats.miss();
+        }
+        flight.future().complete(p.resolved);
+    }
+
+    // ---- the asynchronous miss ------------------------------------------------------------------------
+
+    /** The slow path of {@code rememberAsync}. Never blocks and never joins. */
+    public CompletableFuture<Object> loadAsync(Object key, Type type, Class<?> raw, AsyncLoader<?> loader) {
+        String formatted = context.keys().format(key);
+        return loadAsync(key, formatted, type, raw, loader, false);
+    }
+
+    private CompletableFuture<Object> loadAsync(Object key, String formatted, Type type, Class<?> raw, AsyncLoader<?> loader,
+            boolean counted) {
         Flight mine = new Flight(null, context.tags().sequence(), generation.get());
         Flight running = flights.putIfAbsent(key, mine);
         if (running != null) {
@@ -155,7 +254,7 @@ public final class NamedCache {
                     return CompletableFuture.failedFuture(Failures.forAsync(failure, name, key));
                 }
                 if (running.staleFor(joined)) {
-                    return loadAsync(key, raw, loader, true);
+                    return loadAsync(key, formatted, type, raw, loader, true);
                 }
                 return CompletableFuture.completedFuture(result);
             }).thenCompose(f -> f);
@@ -169,61 +268,89 @@ public final class NamedCache {
             mine.future().complete(filled.value());
             return CompletableFuture.completedFuture(filled.value());
         }
-        if (!counted) {
-            stats.miss();
-        }
+        CompletableFuture<Object> result = miss.prepare(formatted, type, raw).thenCompose(p -> {
+            if (p.isResolved()) {
+                servedWithoutLoad(mine, key, p, counted);
+                return CompletableFuture.completedFuture(p.resolved);
+            }
+            if (!counted) {
+                stats.miss();
+            }
+            return leadAsync(mine, key, p, loader);
+        });
+        result.whenComplete((value, failure) -> {
+            if (failure != null) {
+                mine.future().completeExceptionally(Failures.unwrap(failure));
+            } else {
+                mine.future().complete(value);
+            }
+            flights.remove(key, mine);
+        });
+        return result.handle((value, failure) -> {
+            if (failure != null) {
+                throw new java.util.concurrent.CompletionException(Failures.forAsync(failure, name, key));
+            }
+            return value;
+        });
+    }
+
+    private CompletableFuture<Object> leadAsync(Flight mine, Object key, Prepared p, AsyncLoader<?> loader) {
         LoadContextImpl ctx = new LoadContextImpl(name, key, context.maxTagsPerEntry());
         long start = context.clock().nanoTime();
         CompletionStage<?> stage;
         try {
             stage = loader.load(ctx);
             if (stage == null) {
-                throw new NullPointerException("the async loader of key " + key + " in cache '" + name + "' returned null instead of a CompletionStage");
+                throw new NullPointerException("the async loader of key " + key + " in cache '" + name
+                        + "' returned null instead of a CompletionStage");
             }
         } catch (Throwable failure) {
-            finishFailed(mine, key, ctx, start, failure);
-            return CompletableFuture.failedFuture(Failures.forAsync(failure, name, key));
+            ctx.close();
+            p.release();
+            stats.loadFailure(context.clock().nanoTime() - start);
+            return CompletableFuture.failedFuture(failure);
         }
-        CompletableFuture<Object> result = new CompletableFuture<>();
-        stage.whenComplete((value, failure) -> {
+        return stage.toCompletableFuture().handle((value, failure) -> {
+            ctx.close();
             if (failure != null) {
-                finishFailed(mine, key, ctx, start, failure);
-                result.completeExceptionally(Failures.forAsync(failure, name, key));
-                return;
+                p.release();
+                stats.loadFailure(context.clock().nanoTime() - start);
+                return CompletableFuture.failedFuture(Failures.unwrap(failure));
             }
-            try {
-                ctx.close();
-                stats.loadSuccess(context.clock().nanoTime() - start);
-                fill(mine, key, value, null, ctx);
-                Object stored = value == null ? L1Entry.NULL : value;
-                mine.future().complete(stored);
-                result.complete(stored);
-            } catch (Throwable unexpected) {
-                mine.future().completeExceptionally(unexpected);
-                result.completeExceptionally(unexpected);
-            } finally {
-                flights.remove(key, mine);
-            }
-        });
-        return result;
+            stats.loadSuccess(context.clock().nanoTime() - start);
+            return miss.finish(p, value, ctx, null).thenApply(finished -> {
+                if (finished.fillL1()) {
+                    fill(mine, key, value, finished.ttlNanos(), ctx.tagSet());
+                }
+                return value == null ? L1Entry.NULL : (Object) value;
+            });
+        }).thenCompose(f -> f);
     }
 
-    private void finishFailed(Flight mine, Object key, LoadContextImpl ctx, long start, Throwable failure) {
-        ctx.close();
-        stats.loadFailure(context.clock().nanoTime() - start);
-        mine.future().completeExceptionally(Failures.unwrap(failure));
-        flights.remove(key, mine);
-    }
+    // ---- filling L1 -----------------------------------------------------------------------------------
 
-    /** Builds the entry of a loaded value and stores it, unless the flight was fenced or a tag went stale meanwhile. */
-    private void fill(Flight flight, Object key, Object value, Duration callTtl, LoadContextImpl ctx) {
-        if (value == null && !options.cacheNulls()) {
+    /** Stores a loaded value in L1, unless the flight was fenced or one of its tags went stale meanwhile. */
+    private void fill(Flight flight, Object key, Object value, long ttlNanos, Collection<String> tags) {
+        if (!options.l1Enabled()) {
             return;
         }
-        Duration ttl = ctx.ttlOverride() != null ? ctx.ttlOverride()
-                : value == null ? options.nullTtl()
-                : callTtl != null ? callTtl : options.ttl();
-        L1Entry entry = entry(value, ttl, ctx.tagSet());
+        install(flight, key, entry(value, ttlNanos, tags));
+    }
+
+    /** Stores in L1 a value read from L2; its L1 life never outlives the L2 entry's freshness. */
+    private void fillFromRemote(Flight flight, Object key, Object value, Envelope envelope) {
+        if (!options.l1Enabled()) {
+            return;
+        }
+        long remainingMillis = envelope.freshUntil() - context.clock().currentTimeMillis();
+        if (remainingMillis <= 0) {
+            return;
+        }
+        long remainingNanos = remainingMillis >= Durations.MAX_NANOS / 1_000_000L ? Durations.MAX_NANOS : remainingMillis * 1_000_000L;
+        install(flight, key, entry(value == L1Entry.NULL ? null : value, remainingNanos, envelope.tags()));
+    }
+
+    private void install(Flight flight, Object key, L1Entry entry) {
         l1.map().compute(key, (k, current) -> {
             if (flight.fenced() || flight.generation() != generation.get()) {
                 return current;
@@ -236,9 +363,8 @@ public final class NamedCache {
         });
     }
 
-    private L1Entry entry(Object value, Duration ttl, Collection<String> tags) {
+    private L1Entry entry(Object value, long ttlNanos, Collection<String> tags) {
         long now = context.clock().nanoTime();
-        long ttlNanos = options.jitteredNanos(ttl);
         long l1Nanos = options.l1Ttl() == null ? ttlNanos : Math.min(ttlNanos, Durations.toNanos(options.l1Ttl()));
         long freshUntil = Durations.saturatedAdd(now, l1Nanos);
         long expiresAt = Durations.saturatedAdd(freshUntil, Durations.toNanos(options.failSafe()));
@@ -254,41 +380,72 @@ public final class NamedCache {
                 versions, observed);
     }
 
-    /** {@code getIfPresent}: the fresh L1 value, counted as a hit or a miss. */
-    public L1Entry peek(Object key, Class<?> raw) {
+    // ---- reads without loading, writes ----------------------------------------------------------------
+
+    /** {@code getIfPresent}: the fresh L1 value, else the fresh L2 value; counted as a hit or a miss. */
+    public Object peek(Object key, Type type, Class<?> raw) {
         L1Entry e = freshL1(key, raw);
-        if (e == null) {
-            stats.miss();
-        } else {
+        if (e != null) {
             stats.l1Hit(e.value() == L1Entry.NULL);
+            return e.value();
         }
-        return e;
+        String formatted = context.keys().format(key);
+        if (remote != null) {
+            RemoteKey rk = new RemoteKey(context.namespace(), name, formatted);
+            byte[] bytes = remote.await(remote.start(() -> remote.tier().get(rk)), Duration.ZERO, null, "GET of " + rk, stats);
+            MissPath.Decoded found = miss.decode(bytes, type, raw, rk);
+            if (found != null && found.envelope().freshAt(context.clock().currentTimeMillis())) {
+                stats.l2Hit(found.value() == L1Entry.NULL);
+                return found.value();
+            }
+        }
+        stats.miss();
+        return null;
     }
 
-    /** Stores {@code value}; a running load of the key can no longer store its own result. */
+    /** Stores {@code value} in L2 then L1; a running load of the key can no longer store its own result. */
     public void put(Object key, Object value, Duration ttl, Collection<String> tags) {
-        context.keys().format(key);
+        String formatted = context.keys().format(key);
         stats.put();
         if (value == null && !options.cacheNulls()) {
             invalidate(key);
             return;
         }
-        L1Entry entry = entry(value, ttl != null ? ttl : value == null ? options.nullTtl() : options.ttl(), tags);
+        Duration base = ttl != null ? ttl : value == null ? options.nullTtl() : options.ttl();
+        long ttlNanos = options.jitteredNanos(base);
+        if (remote != null) {
+            RemoteKey rk = new RemoteKey(context.namespace(), name, formatted);
+            byte[] bytes = null;
+            try {
+                bytes = miss.envelope(value, null, ttlNanos, tags).encode();
+            } catch (CodecException e) {
+                remote.unreadable("value put at " + rk + " (not stored remotely; the key is invalidated there)", e, stats);
+            }
+            Duration l2Ttl = Duration.ofNanos(Durations.saturatedAdd(ttlNanos, Durations.toNanos(options.failSafe())));
+            byte[] stored = bytes;
+            remote.await(remote.start(() -> stored != null ? remote.tier().put(rk, stored, l2Ttl) : remote.tier().invalidate(rk)),
+                    Duration.ZERO, null, "put of " + rk, stats);
+        }
+        L1Entry entry = options.l1Enabled() ? entry(value, ttlNanos, tags) : null;
         l1.map().compute(key, (k, current) -> {
             fence(k);
             return entry;
         });
     }
 
-    /** Removes {@code key}; a running load of it can no longer store its result. */
+    /** Removes {@code key} from L2 then L1; a running load of it can no longer store its result. */
     public void invalidate(Object key) {
+        if (remote != null) {
+            RemoteKey rk = new RemoteKey(context.namespace(), name, context.keys().format(key));
+            remote.await(remote.start(() -> remote.tier().invalidate(rk)), Duration.ZERO, null, "invalidate of " + rk, stats);
+        }
         l1.map().compute(key, (k, current) -> {
             fence(k);
             return null;
         });
     }
 
-    /** Removes every entry; every running load is fenced. */
+    /** Removes every L1 entry; every running load is fenced. */
     public void invalidateAll() {
         generation.incrementAndGet();
         flights.forEach((k, flight) -> {
@@ -334,8 +491,7 @@ public final class NamedCache {
         return stored == L1Entry.NULL ? null : stored;
     }
 
-    /** Validates a cache name (for the façade). */
-    static String checkName(String cacheName) {
-        return Names.checkName("cache name", cacheName);
+    static List<String> noTags() {
+        return List.of();
     }
 }

@@ -20,7 +20,10 @@ public record ResolvedOptions(
         Duration l1Ttl,
         Duration refreshAfter,
         double refreshAhead,
-        Duration failSafe) {
+        Duration failSafe,
+        Duration lockWait,
+        io.lamina.cache.LockTimeoutPolicy onLockTimeout,
+        boolean l1Enabled) {
 
     /** Merges {@code own} over {@code defaults} over the built-in defaults. */
     public static ResolvedOptions resolve(CacheOptions own, CacheOptions defaults) {
@@ -43,7 +46,10 @@ public record ResolvedOptions(
                 o.l1Ttl().orElse(null),
                 o.refreshAfter().orElse(null),
                 o.refreshAhead().orElse(0.0),
-                o.failSafe().orElse(Duration.ZERO));
+                o.failSafe().orElse(Duration.ZERO),
+                o.lockWait().orElse(CacheOptions.DEFAULT_LOCK_WAIT),
+                o.onLockTimeout().orElse(io.lamina.cache.LockTimeoutPolicy.LOAD),
+                o.l1Enabled().orElse(true));
     }
 
     /**

@@ -3,9 +3,10 @@ package io.lamina.cache.internal;
 import io.lamina.cache.CacheClock;
 import io.lamina.cache.CacheOptions;
 import io.lamina.cache.spi.Codec;
+import io.lamina.cache.spi.RemoteTier;
 import java.util.Map;
 
-/** Everything a {@code CacheTemplateBuilder} collected, validated. */
+/** Everything a {@code CacheTemplateBuilder} collected, validated. {@code remote} is null for L1 only. */
 public record TemplateConfig(
         String namespace,
         CacheOptions defaults,
@@ -13,5 +14,6 @@ public record TemplateConfig(
         CacheClock clock,
         Codec codec,
         int maxTagsPerEntry,
-        boolean requireDeclaredCaches) {
+        boolean requireDeclaredCaches,
+        RemoteTier remote) {
 }

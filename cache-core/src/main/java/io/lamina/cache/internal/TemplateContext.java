@@ -5,12 +5,13 @@ import io.lamina.cache.internal.key.KeyFormatter;
 import io.lamina.cache.internal.tag.TagRegistry;
 import io.lamina.cache.spi.Codec;
 
-/** What every named cache of one template shares. */
+/** What every named cache of one template shares. {@code nodeId} is unique per template instance. */
 public record TemplateContext(
         String namespace,
         CacheClock clock,
         Codec codec,
         KeyFormatter keys,
         TagRegistry tags,
-        int maxTagsPerEntry) {
+        int maxTagsPerEntry,
+        String nodeId) {
 }

@@ -1,0 +1,249 @@
+package io.lamina.cache.internal;
+
+import io.lamina.cache.CacheLockTimeoutException;
+import io.lamina.cache.LockTimeoutPolicy;
+import io.lamina.cache.internal.envelope.CorruptEnvelopeException;
+import io.lamina.cache.internal.envelope.Envelope;
+import io.lamina.cache.internal.l1.L1Entry;
+import io.lamina.cache.internal.load.LoadContextImpl;
+import io.lamina.cache.internal.remote.RemoteAccess;
+import io.lamina.cache.spi.CodecException;
+import io.lamina.cache.spi.DistributedLock;
+import io.lamina.cache.spi.LeaseResult;
+import io.lamina.cache.spi.RemoteKey;
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The remote half of a miss, shared by the synchronous and the asynchronous path: {@link #prepare} runs
+ * before the loader (L2 read, lock across JVMs, re-read and fill lease under the lock), {@link #finish}
+ * after it (fenced fill of L2, unlock). The loader itself runs between them on the caller's terms: on
+ * the calling thread for {@code remember}, as a stage for {@code rememberAsync}.
+ *
+ * <p>Every remote failure degrades to a local-only load, counted and logged; only
+ * {@link LockTimeoutPolicy#FAIL} makes {@code prepare} fail.
+ */
+final class MissPath {
+
+    private static final AtomicLong TOKENS = new AtomicLong();
+
+    private final NamedCache cache;
+    private final RemoteAccess remote;
+    private final String tokenPrefix;
+
+    MissPath(NamedCache cache, RemoteAccess remote, String nodeId) {
+        this.cache = cache;
+        this.remote = remote;
+        this.tokenPrefix = nodeId + ":";
+    }
+
+    /** What {@link #prepare} found: a value to serve without loading, or how to store a load. */
+    static final class Prepared {
+        final RemoteKey key;
+        final String token;
+        final DistributedLock.Handle lock;
+        final boolean remoteUsable;
+        final boolean leased;
+        final Object resolved;
+        final Envelope envelope;
+        final Envelope stale;
+        Type type;
+
+        private Prepared(RemoteKey key, String token, DistributedLock.Handle lock, boolean remoteUsable, boolean leased,
+                Object resolved, Envelope envelope, Envelope stale) {
+            this.key = key;
+            this.token = token;
+            this.lock = lock;
+            this.remoteUsable = remoteUsable;
+            this.leased = leased;
+            this.resolved = resolved;
+            this.envelope = envelope;
+            this.stale = stale;
+        }
+
+        static Prepared localOnly(RemoteKey key) {
+            return new Prepared(key, null, null, false, false, null, null, null);
+        }
+
+        /** Served from L2 ({@code envelope} set) or as a stale value ({@code envelope} null). */
+        boolean isResolved() {
+            return resolved != null;
+        }
+
+        void release() {
+            if (lock != null && lock.acquired()) {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** A decoded stored entry. */
+    record Decoded(Envelope envelope, Object value) {
+    }
+
+    boolean hasRemote() {
+        return remote != null;
+    }
+
+    CompletableFuture<Prepared> prepare(String formatted, Type type, Class<?> raw) {
+        RemoteKey rk = new RemoteKey(cache.context().namespace(), cache.name(), formatted);
+        if (remote == null) {
+            return CompletableFuture.completedFuture(Prepared.localOnly(rk));
+        }
+        return prepareRemote(rk, type, raw).thenApply(p -> {
+            p.type = type;
+            return p;
+        });
+    }
+
+    private CompletableFuture<Prepared> prepareRemote(RemoteKey rk, Type type, Class<?> raw) {
+        return remote.start(() -> remote.tier().get(rk)).handle((bytes, failure) -> {
+            if (failure != null) {
+                remote.failed("GET of " + rk, failure, cache.stats());
+                return CompletableFuture.completedFuture(Prepared.localOnly(rk));
+            }
+            Decoded found = decode(bytes, type, raw, rk);
+            if (found != null && found.envelope().freshAt(now())) {
+                return CompletableFuture.completedFuture(new Prepared(rk, null, null, true, false, found.value(), found.envelope(), null));
+            }
+            Envelope stale = found == null ? null : found.envelope();
+            return lockAndLease(rk, type, raw, stale);
+        }).thenCompose(f -> f);
+    }
+
+    private CompletableFuture<Prepared> lockAndLease(RemoteKey rk, Type type, Class<?> raw, Envelope stale) {
+        ResolvedOptions options = cache.options();
+        Duration lease = remote.tier().lockLease();
+        return remote.start(() -> remote.tier().lock().tryLock(rk, options.lockWait(), lease)).handle((handle, failure) -> {
+            if (failure != null) {
+                remote.failed("lock of " + rk, failure, cache.stats());
+                return CompletableFuture.completedFuture(Prepared.localOnly(rk));
+            }
+            if (handle.acquired()) {
+                return lease(rk, handle, false, type, raw, stale);
+            }
+            if (options.onLockTimeout() == LockTimeoutPolicy.FAIL) {
+                return CompletableFuture.<Prepared>failedFuture(new CacheLockTimeoutException("key " + rk.key() + " of cache '"
+                        + rk.cache() + "' is being loaded by another node; gave up after lockWait " + options.lockWait()));
+            }
+            if (options.onLockTimeout() == LockTimeoutPolicy.STALE && stale != null) {
+                Object value = stale.isNull() ? L1Entry.NULL : decodePayload(stale, type, raw, rk);
+                if (value != null) {
+                    return CompletableFuture.completedFuture(new Prepared(rk, null, null, true, false, value, null, stale));
+                }
+            }
+            return lease(rk, handle, true, type, raw, stale);
+        }).thenCompose(f -> f);
+    }
+
+    private CompletableFuture<Prepared> lease(RemoteKey rk, DistributedLock.Handle lock, boolean onlyIfFree, Type type,
+            Class<?> raw, Envelope stale) {
+        String token = tokenPrefix + TOKENS.incrementAndGet();
+        Duration leaseTtl = remote.tier().lockLease();
+        return remote.start(() -> remote.tier().getOrLease(rk, token, leaseTtl, onlyIfFree)).handle((LeaseResult result, Throwable failure) -> {
+            if (failure != null) {
+                remote.failed("lease of " + rk, failure, cache.stats());
+                return new Prepared(rk, null, lock, false, false, null, null, stale);
+            }
+            Decoded found = decode(result.value(), type, raw, rk);
+            if (found != null && found.envelope().freshAt(now())) {
+                Prepared served = new Prepared(rk, null, lock, true, false, found.value(), found.envelope(), null);
+                served.release();
+                return served;
+            }
+            return new Prepared(rk, token, lock, true, result.leased(), null, null, found != null ? found.envelope() : stale);
+        });
+    }
+
+    /** What {@link #finish} decided: whether to fill L1, and the entry's TTL (the same one stored in L2). */
+    record Finished(boolean fillL1, long ttlNanos) {
+    }
+
+    /**
+     * Stores a loaded value: in L2 through the fenced fill when this load holds the lease, then releases
+     * the lock. L1 is filled when L2 took the value, or when L2 is unusable (local-only), never when the
+     * lease was lost (the key was written meanwhile) or the value could not be encoded.
+     */
+    CompletableFuture<Finished> finish(Prepared p, Object value, LoadContextImpl ctx, Duration callTtl) {
+        ResolvedOptions options = cache.options();
+        if (value == null && !options.cacheNulls()) {
+            p.release();
+            return CompletableFuture.completedFuture(new Finished(false, 0));
+        }
+        Duration ttl = ctx.ttlOverride() != null ? ctx.ttlOverride()
+                : value == null ? options.nullTtl()
+                : callTtl != null ? callTtl : options.ttl();
+        long ttlNanos = options.jitteredNanos(ttl);
+        if (!p.remoteUsable) {
+            p.release();
+            return CompletableFuture.completedFuture(new Finished(true, ttlNanos));
+        }
+        if (!p.leased) {
+            p.release();
+            return CompletableFuture.completedFuture(new Finished(false, ttlNanos));
+        }
+        byte[] bytes;
+        try {
+            bytes = envelope(value, p.type, ttlNanos, ctx.tagSet()).encode();
+        } catch (CodecException e) {
+            p.release();
+            remote.unreadable("value of " + p.key + " (not stored)", e, cache.stats());
+            return CompletableFuture.completedFuture(new Finished(false, ttlNanos));
+        }
+        Duration l2Ttl = Duration.ofNanos(Durations.saturatedAdd(ttlNanos, Durations.toNanos(options.failSafe())));
+        return remote.start(() -> remote.tier().fill(p.key, p.token, bytes, l2Ttl)).handle((stored, failure) -> {
+            p.release();
+            if (failure != null) {
+                remote.failed("fill of " + p.key, failure, cache.stats());
+                return new Finished(true, ttlNanos);
+            }
+            return new Finished(stored, ttlNanos);
+        });
+    }
+
+    /** The envelope of a value written now with a TTL of {@code ttlNanos}; encodes the payload. */
+    Envelope envelope(Object value, Type type, long ttlNanos, Collection<String> tags) {
+        long now = now();
+        long freshUntil = now + Math.max(1, ttlNanos / 1_000_000L);
+        byte[] payload = value == null ? new byte[0] : cache.context().codec().encode(value, type != null ? type : value.getClass());
+        List<String> tagList = new ArrayList<>(tags);
+        return new Envelope(now, freshUntil, value == null, tagList, new long[tagList.size()], payload);
+    }
+
+    Decoded decode(byte[] bytes, Type type, Class<?> raw, RemoteKey rk) {
+        if (bytes == null) {
+            return null;
+        }
+        Envelope envelope;
+        try {
+            envelope = Envelope.decode(bytes);
+        } catch (CorruptEnvelopeException e) {
+            remote.unreadable(rk.toString(), e, cache.stats());
+            return null;
+        }
+        Object value = envelope.isNull() ? L1Entry.NULL : decodePayload(envelope, type, raw, rk);
+        return value == null ? null : new Decoded(envelope, value);
+    }
+
+    private Object decodePayload(Envelope envelope, Type type, Class<?> raw, RemoteKey rk) {
+        try {
+            Object value = cache.context().codec().decode(envelope.payload(), type);
+            if (!raw.isInstance(value)) {
+                throw new CodecException("decoded " + value.getClass().getName() + ", not a " + raw.getName());
+            }
+            return value;
+        } catch (CodecException | IllegalArgumentException e) {
+            remote.unreadable(rk.toString(), e, cache.stats());
+            return null;
+        }
+    }
+
+    private long now() {
+        return cache.context().clock().currentTimeMillis();
+    }
+}

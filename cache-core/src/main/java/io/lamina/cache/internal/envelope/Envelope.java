@@ -1,0 +1,147 @@
+package io.lamina.cache.internal.envelope;
+
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One stored entry of the remote tier, and its binary form (format version 1, big-endian):
+ *
+ * <pre>
+ * 'L' 'M'             magic
+ * u8  version         1
+ * u8  flags           bit 0: the value is null (no payload)
+ * i64 createdAt       epoch ms, writer's clock
+ * i64 freshUntil      epoch ms: logical expiry; the Redis TTL adds the fail-safe window and jitter
+ * u16 tagCount        then per tag: u16 length, UTF-8 bytes, i64 version observed before the load
+ * i32 payloadLength   then the codec's bytes; nothing may follow
+ * </pre>
+ *
+ * Anything else — wrong magic, unknown version or flag, lengths that do not add up, invalid UTF-8 — is
+ * rejected by {@link #decode} with {@link CorruptEnvelopeException}; the reader counts it as a miss.
+ */
+public record Envelope(long createdAt, long freshUntil, boolean isNull, List<String> tags, long[] tagVersions,
+        byte[] payload) {
+
+    public static final byte VERSION = 1;
+    private static final byte M0 = 'L';
+    private static final byte M1 = 'M';
+    private static final int FLAG_NULL = 1;
+    private static final int HEADER = 2 + 1 + 1 + 8 + 8 + 2 + 4;
+    private static final int MAX_TAGS = 1024;
+
+    public Envelope {
+        Objects.requireNonNull(tags, "tags");
+        Objects.requireNonNull(tagVersions, "tagVersions");
+        Objects.requireNonNull(payload, "payload");
+        if (tags.size() != tagVersions.length) {
+            throw new IllegalArgumentException("one version per tag");
+        }
+    }
+
+    /** Whether the entry is still fresh at {@code nowMillis}. */
+    public boolean freshAt(long nowMillis) {
+        return nowMillis < freshUntil;
+    }
+
+    public byte[] encode() {
+        byte[][] names = new byte[tags.size()][];
+        int size = HEADER + payload.length;
+        for (int i = 0; i < names.length; i++) {
+            names[i] = tags.get(i).getBytes(StandardCharsets.UTF_8);
+            size += 2 + names[i].length + 8;
+        }
+        ByteBuffer out = ByteBuffer.allocate(size);
+        out.put(M0).put(M1).put(VERSION).put((byte) (isNull ? FLAG_NULL : 0));
+        out.putLong(createdAt).putLong(freshUntil);
+        out.putShort((short) names.length);
+        for (int i = 0; i < names.length; i++) {
+            out.putShort((short) names[i].length).put(names[i]).putLong(tagVersions[i]);
+        }
+        out.putInt(payload.length).put(payload);
+        return out.array();
+    }
+
+    /**
+     * Parses stored bytes.
+     *
+     * @throws CorruptEnvelopeException if they are not a version-1 envelope
+     */
+    public static Envelope decode(byte[] bytes) {
+        if (bytes == null || bytes.length < HEADER) {
+            throw new CorruptEnvelopeException("too short for an envelope: " + (bytes == null ? 0 : bytes.length) + " bytes");
+        }
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        try {
+            if (in.get() != M0 || in.get() != M1) {
+                throw new CorruptEnvelopeException("not a Lamina envelope (bad magic)");
+            }
+            byte version = in.get();
+            if (version != VERSION) {
+                throw new CorruptEnvelopeException("unknown envelope format version " + version);
+            }
+            int flags = in.get();
+            if ((flags & ~FLAG_NULL) != 0) {
+                throw new CorruptEnvelopeException("unknown envelope flags " + flags);
+            }
+            long createdAt = in.getLong();
+            long freshUntil = in.getLong();
+            int tagCount = Short.toUnsignedInt(in.getShort());
+            if (tagCount > MAX_TAGS) {
+                throw new CorruptEnvelopeException("too many tags: " + tagCount);
+            }
+            String[] tags = new String[tagCount];
+            long[] versions = new long[tagCount];
+            for (int i = 0; i < tagCount; i++) {
+                int length = Short.toUnsignedInt(in.getShort());
+                if (length > in.remaining()) {
+                    throw new CorruptEnvelopeException("tag length " + length + " past the end");
+                }
+                byte[] name = new byte[length];
+                in.get(name);
+                tags[i] = StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(name)).toString();
+                versions[i] = in.getLong();
+            }
+            int payloadLength = in.getInt();
+            if (payloadLength < 0 || payloadLength != in.remaining()) {
+                throw new CorruptEnvelopeException("payload length " + payloadLength + " does not match the " + in.remaining() + " bytes left");
+            }
+            boolean isNull = (flags & FLAG_NULL) != 0;
+            if (isNull && payloadLength != 0) {
+                throw new CorruptEnvelopeException("a null entry with a payload");
+            }
+            byte[] payload = new byte[payloadLength];
+            in.get(payload);
+            return new Envelope(createdAt, freshUntil, isNull, List.of(tags), versions, payload);
+        } catch (BufferUnderflowException e) {
+            throw new CorruptEnvelopeException("truncated envelope");
+        } catch (CharacterCodingException e) {
+            throw new CorruptEnvelopeException("tag is not valid UTF-8");
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Envelope e && createdAt == e.createdAt && freshUntil == e.freshUntil && isNull == e.isNull
+                && tags.equals(e.tags) && Arrays.equals(tagVersions, e.tagVersions) && Arrays.equals(payload, e.payload);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(createdAt, freshUntil, isNull, tags, Arrays.hashCode(tagVersions), Arrays.hashCode(payload));
+    }
+
+    @Override
+    public String toString() {
+        return "Envelope{createdAt=" + createdAt + ", freshUntil=" + freshUntil + ", null=" + isNull + ", tags=" + tags
+                + ", payload=" + payload.length + " bytes}";
+    }
+}

@@ -1,0 +1,71 @@
+package io.lamina.cache.internal.remote;
+
+import io.lamina.cache.internal.stats.StatsCounter;
+import io.lamina.cache.spi.RemoteTier;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * The core's handle on a {@link RemoteTier}: turns every failure (exception, timeout, open breaker) into
+ * a counted, rate-limited-logged miss, so that no remote failure reaches a caller.
+ */
+public final class RemoteAccess {
+
+    private final RemoteTier tier;
+    private final RateLimitedLog log = new RateLimitedLog();
+
+    public RemoteAccess(RemoteTier tier) {
+        this.tier = tier;
+    }
+
+    public RemoteTier tier() {
+        return tier;
+    }
+
+    /** Starts {@code call}; a failure to even start it becomes a failed stage. Never throws. */
+    public <T> CompletableFuture<T> start(Supplier<? extends CompletionStage<T>> call) {
+        try {
+            CompletionStage<T> stage = call.get();
+            return stage == null ? CompletableFuture.failedFuture(new NullPointerException("remote tier returned no stage"))
+                    : stage.toCompletableFuture();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Records a failed remote operation: counted and logged (rate-limited). */
+    public void failed(String what, Throwable failure, StatsCounter stats) {
+        stats.l2Error();
+        log.warn("remote tier: " + what + " failed, treated as a miss", failure);
+    }
+
+    /** Logs a stored entry that could not be read. */
+    public void unreadable(String what, Throwable failure, StatsCounter stats) {
+        stats.decodeFailure();
+        log.warn("remote tier: " + what + " is unreadable, treated as a miss", failure);
+    }
+
+    /**
+     * Waits for a remote write on the calling thread, bounded by the tier's operation timeout (plus
+     * {@code extra}); a failure or timeout is counted and logged and yields {@code fallback}.
+     */
+    public <T> T await(CompletableFuture<T> future, Duration extra, T fallback, String what, StatsCounter stats) {
+        long limit = tier.operationTimeout().plus(extra).toNanos() + 1_000_000_000L;
+        try {
+            return future.get(limit, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failed(what, e, stats);
+        } catch (ExecutionException e) {
+            failed(what, e.getCause(), stats);
+        } catch (TimeoutException e) {
+            failed(what, e, stats);
+        }
+        return fallback;
+    }
+}

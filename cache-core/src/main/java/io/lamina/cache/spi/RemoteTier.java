@@ -1,0 +1,58 @@
+package io.lamina.cache.spi;
+
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The shared tier (L2): stores envelope bytes by {@link RemoteKey}, with the fill lease that makes
+ * loads fenced, and the lock across JVMs.
+ *
+ * <p>Every method returns at once with a stage; the stage completes exceptionally when the remote tier
+ * fails, times out, or is known to be down ({@link RemoteUnavailableException}). Callers treat any such
+ * failure as a miss. Implementations must be thread-safe, bound every wait by configured timeouts, and
+ * never queue commands while disconnected.
+ *
+ * <p>Fencing contract (memcache leases): {@link #getOrLease} hands out a lease token for a key;
+ * {@link #fill} stores only while the key's lease still holds that token; {@link #put} and
+ * {@link #invalidate} remove the lease, so a load that started before them can no longer store.
+ */
+public interface RemoteTier extends AutoCloseable {
+
+    /** The stored bytes of {@code key}, or null. Exactly one command on the wire. */
+    CompletionStage<byte[]> get(RemoteKey key);
+
+    /**
+     * Reads {@code key} and takes its fill lease for {@code token} in one atomic step. With
+     * {@code onlyIfFree} the lease is taken only if no one holds it; otherwise it replaces any holder
+     * (the caller holds the lock).
+     */
+    CompletionStage<LeaseResult> getOrLease(RemoteKey key, String token, Duration leaseTtl, boolean onlyIfFree);
+
+    /** Stores {@code value} for {@code ttl} if the lease of {@code key} still holds {@code token}, and ends the lease. */
+    CompletionStage<Boolean> fill(RemoteKey key, String token, byte[] value, Duration ttl);
+
+    /** Stores {@code value} for {@code ttl} unconditionally and ends any lease, fencing running loads. */
+    CompletionStage<Void> put(RemoteKey key, byte[] value, Duration ttl);
+
+    /** Removes {@code key} and its lease, fencing running loads. */
+    CompletionStage<Void> invalidate(RemoteKey key);
+
+    /** The lock across JVMs. */
+    DistributedLock lock();
+
+    /** Whether calls are being sent (false while the circuit breaker is open). Cheap; no I/O. */
+    boolean isAvailable();
+
+    /**
+     * How long a lock and a fill lease live when never released: longer than any load should take. A load
+     * that outlives it is still returned to its callers but is not stored (its lease ran out).
+     */
+    Duration lockLease();
+
+    /** Upper bound of one operation's latency, for callers that must wait synchronously. */
+    Duration operationTimeout();
+
+    /** Releases clients this tier created. Idempotent. */
+    @Override
+    void close();
+}
