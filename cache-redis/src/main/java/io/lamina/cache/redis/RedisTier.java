@@ -84,6 +84,8 @@ public final class RedisTier implements RemoteTier {
                     .build();
         }
         SocketOptions socket = SocketOptions.builder().connectTimeout(b.connectTimeout).keepAlive(true).build();
+        io.lettuce.core.SslOptions ssl = b.trustedCertificates == null ? io.lettuce.core.SslOptions.create()
+                : io.lettuce.core.SslOptions.builder().jdkSslProvider().trustManager(TrustFiles.trustManagers(b.trustedCertificates)).build();
         TimeoutOptions timeouts = TimeoutOptions.enabled(b.commandTimeout);
         if (b.cluster) {
             RedisClusterClient client = b.lettuce != null ? (RedisClusterClient) b.lettuce : RedisClusterClient.create(resources, uris);
@@ -93,6 +95,7 @@ public final class RedisTier implements RemoteTier {
                         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                         .requestQueueSize(b.requestQueueSize)
                         .socketOptions(socket)
+                        .sslOptions(ssl)
                         .timeoutOptions(timeouts)
                         .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                                 .enablePeriodicRefresh(Duration.ofSeconds(30))
@@ -111,6 +114,7 @@ public final class RedisTier implements RemoteTier {
                         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                         .requestQueueSize(b.requestQueueSize)
                         .socketOptions(socket)
+                        .sslOptions(ssl)
                         .timeoutOptions(timeouts)
                         .build());
                 owned.add(client::shutdown);
@@ -221,6 +225,7 @@ public final class RedisTier implements RemoteTier {
         private int requestQueueSize = 10_000;
         private AbstractRedisClient lettuce;
         private RedissonClient redisson;
+        private java.nio.file.Path trustedCertificates;
 
         private Builder() {
         }
@@ -261,6 +266,19 @@ public final class RedisTier implements RemoteTier {
         /** Password (overrides one in the URI). */
         public Builder password(String password) {
             this.password = Objects.requireNonNull(password, "password").toCharArray();
+            return this;
+        }
+
+        /**
+         * For {@code rediss://}: trust the CA certificates in this PEM file (instead of the JVM's default
+         * trust store). The server's host name is verified against its certificate either way.
+         *
+         * @throws IllegalArgumentException if the file is missing or holds no certificate
+         */
+        public Builder trustedCertificates(java.nio.file.Path pemFile) {
+            Objects.requireNonNull(pemFile, "trustedCertificates");
+            TrustFiles.trustManagers(pemFile);
+            this.trustedCertificates = pemFile;
             return this;
         }
 
@@ -379,6 +397,16 @@ public final class RedisTier implements RemoteTier {
                         .setSslVerificationMode(SslVerificationMode.STRICT).setUsername(user).setPassword(pass)
                         .setConnectionMinimumIdleSize(1).setConnectionPoolSize(8)
                         .setSubscriptionConnectionMinimumIdleSize(1).setSubscriptionConnectionPoolSize(4);
+            }
+            if (trustedCertificates != null) {
+                javax.net.ssl.TrustManagerFactory tmf = TrustFiles.trustManagers(trustedCertificates);
+                if (cluster) {
+                    config.useClusterServers().setSslTrustManagerFactory(tmf);
+                } else if (!first.getSentinels().isEmpty()) {
+                    config.useSentinelServers().setSslTrustManagerFactory(tmf);
+                } else {
+                    config.useSingleServer().setSslTrustManagerFactory(tmf);
+                }
             }
             return config;
         }

@@ -25,7 +25,7 @@ final class Nodes implements AutoCloseable {
 
     private final RedisServer server;
     private final String namespace;
-    private final List<AutoCloseable> open = new ArrayList<>();
+    private final List<CacheTemplate> open = new ArrayList<>();
     private RedisClient rawClient;
     private StatefulRedisConnection<byte[], byte[]> raw;
 
@@ -70,8 +70,8 @@ final class Nodes implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        for (AutoCloseable c : open) {
+    public void close() {
+        for (CacheTemplate c : open) {
             c.close();
         }
         if (raw != null) {
