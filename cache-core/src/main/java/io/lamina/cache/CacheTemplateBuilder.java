@@ -6,6 +6,7 @@ import io.lamina.cache.internal.key.Names;
 import io.lamina.cache.spi.Codec;
 import io.lamina.cache.spi.JsonCodec;
 import io.lamina.cache.spi.RemoteTier;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -24,6 +25,8 @@ public final class CacheTemplateBuilder {
     private int maxTagsPerEntry = DEFAULT_MAX_TAGS;
     private boolean requireDeclaredCaches;
     private RemoteTier remote;
+    private Duration tagTtl = Duration.ofDays(1);
+    private Duration busCheckInterval = Duration.ofSeconds(1);
 
     CacheTemplateBuilder() {
     }
@@ -72,6 +75,32 @@ public final class CacheTemplateBuilder {
         return this;
     }
 
+    /**
+     * How long a tag's version is kept in the remote tier after its last use (invalidation or a load that
+     * carries it). An entry whose tag version expired is treated as invalidated. Default 1 day.
+     */
+    public CacheTemplateBuilder tagTtl(Duration tagTtl) {
+        Objects.requireNonNull(tagTtl, "tagTtl");
+        if (tagTtl.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("tagTtl must be at least 1 s, got " + tagTtl);
+        }
+        this.tagTtl = tagTtl;
+        return this;
+    }
+
+    /**
+     * How often each node proves its invalidation subscription alive by hearing its own heartbeat; one
+     * not heard within three intervals is a gap (L1 flushed, resubscribed). Default 1 s.
+     */
+    public CacheTemplateBuilder busCheckInterval(Duration interval) {
+        Objects.requireNonNull(interval, "busCheckInterval");
+        if (interval.compareTo(Duration.ofMillis(10)) < 0) {
+            throw new IllegalArgumentException("busCheckInterval must be at least 10 ms, got " + interval);
+        }
+        this.busCheckInterval = interval;
+        return this;
+    }
+
     /** The time source; tests inject a {@link ManualClock}. */
     public CacheTemplateBuilder clock(CacheClock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -105,6 +134,7 @@ public final class CacheTemplateBuilder {
     /** Builds the template. Never does I/O that can fail: a remote tier that is down is a miss, not an error. */
     public CacheTemplate build() {
         return new DefaultCacheTemplate(new TemplateConfig(namespace, defaults, Map.copyOf(caches), clock,
-                codec != null ? codec : JsonCodec.create(), maxTagsPerEntry, requireDeclaredCaches, remote));
+                codec != null ? codec : JsonCodec.create(), maxTagsPerEntry, requireDeclaredCaches, remote, tagTtl,
+                busCheckInterval));
     }
 }

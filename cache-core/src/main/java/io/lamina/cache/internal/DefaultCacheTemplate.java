@@ -13,6 +13,11 @@ import io.lamina.cache.internal.key.Names;
 import io.lamina.cache.internal.l1.L1Entry;
 import io.lamina.cache.internal.load.LoadContextImpl;
 import io.lamina.cache.internal.remote.RemoteAccess;
+import io.lamina.cache.internal.bus.BusMessage;
+import io.lamina.cache.internal.bus.Coherence;
+import io.lamina.cache.spi.InvalidationBus;
+import io.lamina.cache.spi.TagKey;
+import java.util.ArrayList;
 import io.lamina.cache.internal.stats.StatsCounter;
 import io.lamina.cache.internal.tag.TagRegistry;
 import java.time.Duration;
@@ -33,19 +38,62 @@ public final class DefaultCacheTemplate implements CacheTemplate {
     private final TemplateContext context;
     private final ConcurrentHashMap<String, NamedCache> caches = new ConcurrentHashMap<>();
     private final RemoteAccess remote;
+    private final Coherence coherence;
+    /** Failures of operations that belong to no single cache (tag invalidations). */
+    private final io.lamina.cache.internal.stats.StatsCounter templateStats = new io.lamina.cache.internal.stats.StatsCounter();
     private volatile boolean closed;
 
     public DefaultCacheTemplate(TemplateConfig config) {
         this.config = config;
         this.context = new TemplateContext(config.namespace(), config.clock(), config.codec(),
-                new KeyFormatter(KeyFormatter.DEFAULT_MAX_LENGTH), new TagRegistry(), config.maxTagsPerEntry(),
-                Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()));
+                new KeyFormatter(KeyFormatter.DEFAULT_MAX_LENGTH), new TagRegistry(config.remote() != null, config.clock()),
+                config.maxTagsPerEntry(), Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()),
+                config.tagTtl());
         this.remote = config.remote() == null ? null : new RemoteAccess(config.remote());
         config.caches().forEach((name, options) -> caches.put(name, newCache(name, options)));
+        InvalidationBus bus = config.remote() == null ? null : config.remote().bus();
+        this.coherence = bus == null ? null
+                : new Coherence(config.namespace(), context.nodeId(), bus, new BusHandler(), config.busCheckInterval());
+        if (coherence != null) {
+            coherence.start();
+        }
+    }
+
+    /** Applies what other nodes announce. */
+    private final class BusHandler implements Coherence.Handler {
+        @Override
+        public void keys(String cache, List<String> formattedKeys) {
+            NamedCache named = caches.get(cache);
+            if (named != null) {
+                named.invalidateFromBus(formattedKeys);
+            }
+        }
+
+        @Override
+        public void tags(List<String> tags, long[] versions) {
+            for (int i = 0; i < tags.size() && i < versions.length; i++) {
+                context.tags().advance(tags.get(i), versions[i]);
+            }
+        }
+
+        @Override
+        public void all(String cache, long version) {
+            context.tags().advance(MissPath.cacheTag(cache), version);
+            NamedCache named = caches.get(cache);
+            if (named != null) {
+                named.invalidateAll();
+            }
+        }
+
+        @Override
+        public void flush(String reason) {
+            context.tags().forgetAll();
+            caches.values().forEach(NamedCache::invalidateAll);
+        }
     }
 
     private NamedCache newCache(String name, CacheOptions options) {
-        return new NamedCache(name, ResolvedOptions.resolve(options, config.defaults()), context, remote);
+        return new NamedCache(name, ResolvedOptions.resolve(options, config.defaults(), remote != null), context, remote);
     }
 
     // ---- remember -------------------------------------------------------------------------------------
@@ -171,6 +219,7 @@ public final class DefaultCacheTemplate implements CacheTemplate {
         NamedCache named = cache(cache);
         Objects.requireNonNull(key, "key");
         named.put(key, value, null, List.of());
+        publishKeys(named, key);
     }
 
     @Override
@@ -179,6 +228,7 @@ public final class DefaultCacheTemplate implements CacheTemplate {
         Objects.requireNonNull(key, "key");
         checkTtl(ttl);
         named.put(key, value, ttl, checkTags(tags, config.maxTagsPerEntry()));
+        publishKeys(named, key);
     }
 
     @Override
@@ -186,6 +236,17 @@ public final class DefaultCacheTemplate implements CacheTemplate {
         NamedCache named = cache(cache);
         Objects.requireNonNull(key, "key");
         named.invalidate(key);
+        publishKeys(named, key);
+    }
+
+    private void publishKeys(NamedCache named, Object key) {
+        if (coherence != null) {
+            awaitPublish(coherence.publish(BusMessage.keys(context.nodeId(), named.name(), List.of(context.keys().format(key)))), named);
+        }
+    }
+
+    private void awaitPublish(CompletableFuture<Void> published, NamedCache named) {
+        remote.await(published, Duration.ZERO, null, "publish", named.stats());
     }
 
     @Override
@@ -195,14 +256,50 @@ public final class DefaultCacheTemplate implements CacheTemplate {
         if (checked.isEmpty()) {
             throw new IllegalArgumentException("invalidateTags needs at least one tag");
         }
+        if (remote == null) {
+            for (String tag : checked) {
+                context.tags().invalidate(tag);
+            }
+            return;
+        }
+        // one O(1) script per tag (each tag lives in its own slot), all in parallel
+        List<CompletableFuture<Long>> bumps = new ArrayList<>();
         for (String tag : checked) {
-            context.tags().invalidate(tag);
+            TagKey key = new TagKey(config.namespace(), context.keys().format(tag));
+            bumps.add(remote.start(() -> remote.tier().invalidateTag(key, config.tagTtl())));
+        }
+        long[] versions = new long[checked.size()];
+        for (int i = 0; i < checked.size(); i++) {
+            Long version = remote.await(bumps.get(i), Duration.ZERO, null, "invalidation of tag " + checked.get(i), templateStats);
+            versions[i] = version != null ? context.tags().advance(checked.get(i), version).version()
+                    : context.tags().invalidate(checked.get(i));
+        }
+        if (coherence != null) {
+            for (int from = 0; from < checked.size(); from += BusMessage.MAX_NAMES) {
+                int to = Math.min(checked.size(), from + BusMessage.MAX_NAMES);
+                remote.await(coherence.publish(BusMessage.tags(context.nodeId(), checked.subList(from, to),
+                        Arrays.copyOfRange(versions, from, to))), Duration.ZERO, null, "publish", templateStats);
+            }
         }
     }
 
     @Override
     public void invalidateAll(String cache) {
-        cache(cache).invalidateAll();
+        NamedCache named = cache(cache);
+        if (remote == null) {
+            named.invalidateAll();
+            return;
+        }
+        // O(1): the cache's own tag, which every stored entry of the cache carries, gets a new version
+        String cacheTag = MissPath.cacheTag(named.name());
+        TagKey key = new TagKey(config.namespace(), context.keys().format(cacheTag));
+        Long version = remote.await(remote.start(() -> remote.tier().invalidateTag(key, config.tagTtl())), Duration.ZERO, null,
+                "invalidateAll of cache " + named.name(), named.stats());
+        long v = version != null ? context.tags().advance(cacheTag, version).version() : context.tags().invalidate(cacheTag);
+        named.invalidateAll();
+        if (coherence != null) {
+            awaitPublish(coherence.publish(BusMessage.all(context.nodeId(), named.name(), v)), named);
+        }
     }
 
     @Override
@@ -227,6 +324,11 @@ public final class DefaultCacheTemplate implements CacheTemplate {
         return cache(cacheName).l1Size();
     }
 
+    /** This node's coherence with the others (null without a bus), for tests and metrics. */
+    public Coherence coherence() {
+        return coherence;
+    }
+
     @Override
     public Set<String> cacheNames() {
         return new TreeSet<>(caches.keySet());
@@ -243,6 +345,9 @@ public final class DefaultCacheTemplate implements CacheTemplate {
             return;
         }
         closed = true;
+        if (coherence != null) {
+            coherence.close();
+        }
         caches.values().forEach(NamedCache::invalidateAll);
         if (remote != null) {
             remote.tier().close();

@@ -11,6 +11,8 @@ import io.lamina.cache.spi.CodecException;
 import io.lamina.cache.spi.DistributedLock;
 import io.lamina.cache.spi.LeaseResult;
 import io.lamina.cache.spi.RemoteKey;
+import io.lamina.cache.spi.TagKey;
+import io.lamina.cache.internal.tag.TagVersion;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,6 +55,7 @@ final class MissPath {
         final Envelope envelope;
         final Envelope stale;
         Type type;
+        long stamp;
 
         private Prepared(RemoteKey key, String token, DistributedLock.Handle lock, boolean remoteUsable, boolean leased,
                 Object resolved, Envelope envelope, Envelope stale) {
@@ -108,11 +111,15 @@ final class MissPath {
                 return CompletableFuture.completedFuture(Prepared.localOnly(rk));
             }
             Decoded found = decode(bytes, type, raw, rk);
-            if (found != null && found.envelope().freshAt(now())) {
-                return CompletableFuture.completedFuture(new Prepared(rk, null, null, true, false, found.value(), found.envelope(), null));
+            if (found == null) {
+                return lockAndLease(rk, type, raw, null);
             }
-            Envelope stale = found == null ? null : found.envelope();
-            return lockAndLease(rk, type, raw, stale);
+            return validTags(found.envelope()).thenCompose(valid -> {
+                if (valid && found.envelope().freshAt(now())) {
+                    return CompletableFuture.completedFuture(new Prepared(rk, null, null, true, false, found.value(), found.envelope(), null));
+                }
+                return lockAndLease(rk, type, raw, valid ? found.envelope() : null);
+            });
         }).thenCompose(f -> f);
     }
 
@@ -148,20 +155,116 @@ final class MissPath {
         return remote.start(() -> remote.tier().getOrLease(rk, token, leaseTtl, onlyIfFree)).handle((LeaseResult result, Throwable failure) -> {
             if (failure != null) {
                 remote.failed("lease of " + rk, failure, cache.stats());
-                return new Prepared(rk, null, lock, false, false, null, null, stale);
+                return CompletableFuture.completedFuture(new Prepared(rk, null, lock, false, false, null, null, stale));
             }
             Decoded found = decode(result.value(), type, raw, rk);
-            if (found != null && found.envelope().freshAt(now())) {
-                Prepared served = new Prepared(rk, null, lock, true, false, found.value(), found.envelope(), null);
-                served.release();
-                return served;
-            }
-            return new Prepared(rk, token, lock, true, result.leased(), null, null, found != null ? found.envelope() : stale);
-        });
+            CompletableFuture<Boolean> valid = found == null ? CompletableFuture.completedFuture(false) : validTags(found.envelope());
+            return valid.thenApply(ok -> {
+                if (ok && found.envelope().freshAt(now())) {
+                    Prepared served = new Prepared(rk, null, lock, true, false, found.value(), found.envelope(), null);
+                    served.release();
+                    return served;
+                }
+                Prepared p = new Prepared(rk, token, lock, true, result.leased(), null, null, ok ? found.envelope() : stale);
+                p.stamp = result.stamp();
+                return p;
+            });
+        }).thenCompose(f -> f);
     }
 
     /** What {@link #finish} decided: whether to fill L1, and the entry's TTL (the same one stored in L2). */
     record Finished(boolean fillL1, long ttlNanos) {
+    }
+
+    /**
+     * Whether every tag of a stored entry still has the version the entry observed. Tags this JVM knows
+     * are checked without I/O; unknown ones are read from Redis (in parallel) and remembered. A version
+     * the entry observed that is newer than this JVM's view is learned (the view lags the bus), never the
+     * other way round. A tag Redis no longer has invalidates the entry.
+     */
+    CompletableFuture<Boolean> validTags(Envelope envelope) {
+        List<String> tags = envelope.tags();
+        if (tags.isEmpty()) {
+            return CompletableFuture.completedFuture(true);
+        }
+        CompletableFuture<?>[] fetches = new CompletableFuture<?>[tags.size()];
+        boolean[] valid = {true};
+        for (int i = 0; i < tags.size(); i++) {
+            String tag = tags.get(i);
+            long observed = envelope.tagVersions()[i];
+            TagVersion view = cache.context().tags().version(tag);
+            if (view.known()) {
+                fetches[i] = CompletableFuture.completedFuture(null);
+                check(view, observed, valid);
+            } else {
+                fetches[i] = remote.start(() -> remote.tier().tagVersion(tagKey(tag))).handle((version, failure) -> {
+                    if (failure != null) {
+                        remote.failed("version of tag " + tag, failure, cache.stats());
+                        synchronized (valid) {
+                            valid[0] = false;
+                        }
+                    } else if (version == null) {
+                        synchronized (valid) {
+                            valid[0] = false;
+                        }
+                    } else {
+                        view.advanceTo(version);
+                        check(view, observed, valid);
+                    }
+                    return null;
+                });
+            }
+        }
+        return CompletableFuture.allOf(fetches).thenApply(ignored -> {
+            synchronized (valid) {
+                return valid[0];
+            }
+        });
+    }
+
+    private static void check(TagVersion view, long observed, boolean[] valid) {
+        if (view.version() > observed) {
+            synchronized (valid) {
+                valid[0] = false;
+            }
+        } else {
+            view.advanceTo(observed);
+        }
+    }
+
+    /**
+     * The current version of each tag a load's entry carries: known ones from this JVM's view, the others
+     * from Redis, created at the load's stamp if Redis has none. Null when any of them failed.
+     */
+    CompletableFuture<long[]> tagVersions(List<String> tags, long stamp) {
+        long[] versions = new long[tags.size()];
+        CompletableFuture<?>[] fetches = new CompletableFuture<?>[tags.size()];
+        for (int i = 0; i < tags.size(); i++) {
+            int at = i;
+            String tag = tags.get(i);
+            TagVersion view = cache.context().tags().version(tag);
+            if (view.known()) {
+                versions[i] = view.version();
+                fetches[i] = CompletableFuture.completedFuture(null);
+            } else {
+                fetches[i] = remote.start(() -> remote.tier().ensureTag(tagKey(tag), stamp, cache.context().tagTtl()))
+                        .thenAccept(version -> {
+                            view.advanceTo(version);
+                            versions[at] = view.version();
+                        });
+            }
+        }
+        return CompletableFuture.allOf(fetches).handle((ignored, failure) -> {
+            if (failure != null) {
+                remote.failed("versions of tags " + tags, failure, cache.stats());
+                return null;
+            }
+            return versions;
+        });
+    }
+
+    TagKey tagKey(String tag) {
+        return new TagKey(cache.context().namespace(), cache.context().keys().format(tag));
     }
 
     /**
@@ -187,32 +290,58 @@ final class MissPath {
             p.release();
             return CompletableFuture.completedFuture(new Finished(false, ttlNanos));
         }
-        byte[] bytes;
-        try {
-            bytes = envelope(value, p.type, ttlNanos, ctx.tagSet()).encode();
-        } catch (CodecException e) {
-            p.release();
-            remote.unreadable("value of " + p.key + " (not stored)", e, cache.stats());
-            return CompletableFuture.completedFuture(new Finished(false, ttlNanos));
-        }
-        Duration l2Ttl = Duration.ofNanos(Durations.saturatedAdd(ttlNanos, Durations.toNanos(options.failSafe())));
-        return remote.start(() -> remote.tier().fill(p.key, p.token, bytes, l2Ttl)).handle((stored, failure) -> {
-            p.release();
-            if (failure != null) {
-                remote.failed("fill of " + p.key, failure, cache.stats());
-                return new Finished(true, ttlNanos);
+        List<String> tags = withCacheTag(ctx.tagSet());
+        return tagVersions(tags, p.stamp).thenCompose(versions -> {
+            if (versions == null) {
+                p.release();
+                return CompletableFuture.completedFuture(new Finished(false, ttlNanos));
             }
-            return new Finished(stored, ttlNanos);
+            for (long v : versions) {
+                if (v > p.stamp) {
+                    // a tag of this value was invalidated while it loaded: stale on arrival, stored nowhere
+                    p.release();
+                    return CompletableFuture.completedFuture(new Finished(false, ttlNanos));
+                }
+            }
+            byte[] bytes;
+            try {
+                bytes = envelope(value, p.type, ttlNanos, tags, versions).encode();
+            } catch (CodecException e) {
+                p.release();
+                remote.unreadable("value of " + p.key + " (not stored)", e, cache.stats());
+                return CompletableFuture.completedFuture(new Finished(false, ttlNanos));
+            }
+            Duration l2Ttl = Duration.ofNanos(Durations.saturatedAdd(ttlNanos, Durations.toNanos(options.failSafe())));
+            return remote.start(() -> remote.tier().fill(p.key, p.token, bytes, l2Ttl)).handle((stored, failure) -> {
+                p.release();
+                if (failure != null) {
+                    remote.failed("fill of " + p.key, failure, cache.stats());
+                    return new Finished(true, ttlNanos);
+                }
+                return new Finished(stored, ttlNanos);
+            });
         });
     }
 
+    /** The entry's tags plus the cache's own tag, which {@code invalidateAll} of the cache advances. */
+    List<String> withCacheTag(Collection<String> tags) {
+        List<String> all = new ArrayList<>(tags.size() + 1);
+        all.addAll(tags);
+        all.add(cacheTag(cache.name()));
+        return all;
+    }
+
+    /** The implicit tag every stored entry of a cache carries; user tags cannot hold control characters. */
+    static String cacheTag(String cacheName) {
+        return "\u0001cache:" + cacheName;
+    }
+
     /** The envelope of a value written now with a TTL of {@code ttlNanos}; encodes the payload. */
-    Envelope envelope(Object value, Type type, long ttlNanos, Collection<String> tags) {
+    Envelope envelope(Object value, Type type, long ttlNanos, List<String> tags, long[] versions) {
         long now = now();
         long freshUntil = now + Math.max(1, ttlNanos / 1_000_000L);
         byte[] payload = value == null ? new byte[0] : cache.context().codec().encode(value, type != null ? type : value.getClass());
-        List<String> tagList = new ArrayList<>(tags);
-        return new Envelope(now, freshUntil, value == null, tagList, new long[tagList.size()], payload);
+        return new Envelope(now, freshUntil, value == null, List.copyOf(tags), versions, payload);
     }
 
     Decoded decode(byte[] bytes, Type type, Class<?> raw, RemoteKey rk) {

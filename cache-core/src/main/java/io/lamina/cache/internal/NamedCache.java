@@ -46,7 +46,7 @@ public final class NamedCache {
     private final TemplateContext context;
     private final LocalTier l1;
     private final StatsCounter stats = new StatsCounter();
-    private final ConcurrentHashMap<Object, Flight> flights = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Flight> flights = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
     private final RemoteAccess remote;
     private final MissPath miss;
@@ -100,8 +100,8 @@ public final class NamedCache {
         Thread me = Thread.currentThread();
         boolean counted = false;
         while (true) {
-            Flight mine = new Flight(me, context.tags().sequence(), generation.get());
-            Flight running = flights.putIfAbsent(key, mine);
+            Flight mine = new Flight(key, me, context.tags().sequence(), generation.get());
+            Flight running = flights.putIfAbsent(formatted, mine);
             if (running != null) {
                 if (running.ownedBy(me)) {
                     throw new IllegalStateException("recursive load: the loader of key " + key + " in cache '" + name
@@ -130,7 +130,7 @@ public final class NamedCache {
                 }
                 return lead(mine, key, formatted, type, raw, ttl, loader, counted);
             } finally {
-                flights.remove(key, mine);
+                flights.remove(formatted, mine);
             }
         }
     }
@@ -145,8 +145,11 @@ public final class NamedCache {
             throw e;
         }
         if (p.isResolved()) {
-            servedWithoutLoad(mine, key, p, counted);
+            servedWithoutLoad(mine, key, formatted, p, counted);
             return unwrap(p.resolved);
+        }
+        if (p.stamp != 0) {
+            mine.stamp(p.stamp);
         }
         if (!counted) {
             stats.miss();
@@ -167,7 +170,9 @@ public final class NamedCache {
         stats.loadSuccess(context.clock().nanoTime() - start);
         Finished finished = awaitFinished(miss.finish(p, value, ctx, ttl));
         if (finished.fillL1()) {
-            fill(mine, key, value, finished.ttlNanos(), ctx.tagSet());
+            fill(mine, key, formatted, value, finished.ttlNanos(), ctx.tagSet());
+        } else {
+            mine.markTagStale();
         }
         mine.future().complete(value == null ? L1Entry.NULL : value);
         return value;
@@ -220,12 +225,12 @@ public final class NamedCache {
     }
 
     /** A miss answered by L2 (fill L1 from it) or by a stale value (L1 untouched). */
-    private void servedWithoutLoad(Flight flight, Object key, Prepared p, boolean counted) {
+    private void servedWithoutLoad(Flight flight, Object key, String formatted, Prepared p, boolean counted) {
         if (p.envelope != null) {
             if (!counted) {
                 stats.l2Hit(p.resolved == L1Entry.NULL);
             }
-            fillFromRemote(flight, key, p.resolved, p.envelope);
+            fillFromRemote(flight, key, formatted, p.resolved, p.envelope);
         } else if (!counted) {
             stats.miss();
         }
@@ -242,8 +247,8 @@ public final class NamedCache {
 
     private CompletableFuture<Object> loadAsync(Object key, String formatted, Type type, Class<?> raw, AsyncLoader<?> loader,
             boolean counted) {
-        Flight mine = new Flight(null, context.tags().sequence(), generation.get());
-        Flight running = flights.putIfAbsent(key, mine);
+        Flight mine = new Flight(key, null, context.tags().sequence(), generation.get());
+        Flight running = flights.putIfAbsent(formatted, mine);
         if (running != null) {
             if (!counted) {
                 stats.miss();
@@ -261,7 +266,7 @@ public final class NamedCache {
         }
         L1Entry filled = freshL1(key, raw);
         if (filled != null) {
-            flights.remove(key, mine);
+            flights.remove(formatted, mine);
             if (!counted) {
                 stats.l1Hit(filled.value() == L1Entry.NULL);
             }
@@ -270,13 +275,16 @@ public final class NamedCache {
         }
         CompletableFuture<Object> result = miss.prepare(formatted, type, raw).thenCompose(p -> {
             if (p.isResolved()) {
-                servedWithoutLoad(mine, key, p, counted);
+                servedWithoutLoad(mine, key, formatted, p, counted);
                 return CompletableFuture.completedFuture(p.resolved);
+            }
+            if (p.stamp != 0) {
+                mine.stamp(p.stamp);
             }
             if (!counted) {
                 stats.miss();
             }
-            return leadAsync(mine, key, p, loader);
+            return leadAsync(mine, key, formatted, p, loader);
         });
         result.whenComplete((value, failure) -> {
             if (failure != null) {
@@ -284,7 +292,7 @@ public final class NamedCache {
             } else {
                 mine.future().complete(value);
             }
-            flights.remove(key, mine);
+            flights.remove(formatted, mine);
         });
         return result.handle((value, failure) -> {
             if (failure != null) {
@@ -294,7 +302,7 @@ public final class NamedCache {
         });
     }
 
-    private CompletableFuture<Object> leadAsync(Flight mine, Object key, Prepared p, AsyncLoader<?> loader) {
+    private CompletableFuture<Object> leadAsync(Flight mine, Object key, String formatted, Prepared p, AsyncLoader<?> loader) {
         LoadContextImpl ctx = new LoadContextImpl(name, key, context.maxTagsPerEntry());
         long start = context.clock().nanoTime();
         CompletionStage<?> stage;
@@ -320,7 +328,9 @@ public final class NamedCache {
             stats.loadSuccess(context.clock().nanoTime() - start);
             return miss.finish(p, value, ctx, null).thenApply(finished -> {
                 if (finished.fillL1()) {
-                    fill(mine, key, value, finished.ttlNanos(), ctx.tagSet());
+                    fill(mine, key, formatted, value, finished.ttlNanos(), ctx.tagSet());
+                } else {
+                    mine.markTagStale();
                 }
                 return value == null ? L1Entry.NULL : (Object) value;
             });
@@ -330,15 +340,15 @@ public final class NamedCache {
     // ---- filling L1 -----------------------------------------------------------------------------------
 
     /** Stores a loaded value in L1, unless the flight was fenced or one of its tags went stale meanwhile. */
-    private void fill(Flight flight, Object key, Object value, long ttlNanos, Collection<String> tags) {
+    private void fill(Flight flight, Object key, String formatted, Object value, long ttlNanos, Collection<String> tags) {
         if (!options.l1Enabled()) {
             return;
         }
-        install(flight, key, entry(value, ttlNanos, tags));
+        install(flight, key, entry(key, formatted, value, ttlNanos, tags, null));
     }
 
     /** Stores in L1 a value read from L2; its L1 life never outlives the L2 entry's freshness. */
-    private void fillFromRemote(Flight flight, Object key, Object value, Envelope envelope) {
+    private void fillFromRemote(Flight flight, Object key, String formatted, Object value, Envelope envelope) {
         if (!options.l1Enabled()) {
             return;
         }
@@ -347,7 +357,13 @@ public final class NamedCache {
             return;
         }
         long remainingNanos = remainingMillis >= Durations.MAX_NANOS / 1_000_000L ? Durations.MAX_NANOS : remainingMillis * 1_000_000L;
-        install(flight, key, entry(value == L1Entry.NULL ? null : value, remainingNanos, envelope.tags()));
+        // L1 copies carry the user's tags with the versions the entry observed; the cache's own tag is left
+        // out: invalidateAll of the cache reaches L1 through the bus
+        List<String> tags = envelope.tags();
+        int userTags = tags.isEmpty() ? 0 : tags.size() - 1;
+        long[] observed = java.util.Arrays.copyOf(envelope.tagVersions(), userTags);
+        install(flight, key, entry(key, formatted, value == L1Entry.NULL ? null : value, remainingNanos,
+                tags.subList(0, userTags), observed));
     }
 
     private void install(Flight flight, Object key, L1Entry entry) {
@@ -359,25 +375,29 @@ public final class NamedCache {
                 flight.markTagStale();
                 return current;
             }
+            l1.indexed(entry);
             return entry;
         });
     }
 
-    private L1Entry entry(Object value, long ttlNanos, Collection<String> tags) {
+    /** An L1 entry; {@code observed} null means: the tags' versions as this JVM knows them now. */
+    private L1Entry entry(Object key, String formatted, Object value, long ttlNanos, Collection<String> tags, long[] observed) {
         long now = context.clock().nanoTime();
         long l1Nanos = options.l1Ttl() == null ? ttlNanos : Math.min(ttlNanos, Durations.toNanos(options.l1Ttl()));
         long freshUntil = Durations.saturatedAdd(now, l1Nanos);
         long expiresAt = Durations.saturatedAdd(freshUntil, Durations.toNanos(options.failSafe()));
         TagVersion[] versions = new TagVersion[tags.size()];
-        long[] observed = new long[versions.length];
+        long[] seen = observed != null ? observed : new long[versions.length];
         int i = 0;
         for (String tag : tags) {
             versions[i] = context.tags().version(tag);
-            observed[i] = versions[i].version();
+            if (observed == null) {
+                seen[i] = versions[i].version();
+            }
             i++;
         }
-        return new L1Entry(value == null ? L1Entry.NULL : value, freshUntil, options.refreshAt(now, l1Nanos), expiresAt,
-                versions, observed);
+        return new L1Entry(key, formatted, value == null ? L1Entry.NULL : value, freshUntil, options.refreshAt(now, l1Nanos),
+                expiresAt, versions, seen);
     }
 
     // ---- reads without loading, writes ----------------------------------------------------------------
@@ -394,7 +414,8 @@ public final class NamedCache {
             RemoteKey rk = new RemoteKey(context.namespace(), name, formatted);
             byte[] bytes = remote.await(remote.start(() -> remote.tier().get(rk)), Duration.ZERO, null, "GET of " + rk, stats);
             MissPath.Decoded found = miss.decode(bytes, type, raw, rk);
-            if (found != null && found.envelope().freshAt(context.clock().currentTimeMillis())) {
+            if (found != null && found.envelope().freshAt(context.clock().currentTimeMillis())
+                    && Boolean.TRUE.equals(remote.await(miss.validTags(found.envelope()), Duration.ZERO, false, "tags of " + rk, stats))) {
                 stats.l2Hit(found.value() == L1Entry.NULL);
                 return found.value();
             }
@@ -417,7 +438,7 @@ public final class NamedCache {
             RemoteKey rk = new RemoteKey(context.namespace(), name, formatted);
             byte[] bytes = null;
             try {
-                bytes = miss.envelope(value, null, ttlNanos, tags).encode();
+                bytes = putEnvelope(value, ttlNanos, tags);
             } catch (CodecException e) {
                 remote.unreadable("value put at " + rk + " (not stored remotely; the key is invalidated there)", e, stats);
             }
@@ -426,21 +447,63 @@ public final class NamedCache {
             remote.await(remote.start(() -> stored != null ? remote.tier().put(rk, stored, l2Ttl) : remote.tier().invalidate(rk)),
                     Duration.ZERO, null, "put of " + rk, stats);
         }
-        L1Entry entry = options.l1Enabled() ? entry(value, ttlNanos, tags) : null;
+        L1Entry entry = options.l1Enabled() ? entry(key, formatted, value, ttlNanos, tags, null) : null;
         l1.map().compute(key, (k, current) -> {
-            fence(k);
+            fence(formatted);
+            if (entry != null) {
+                l1.indexed(entry);
+            }
             return entry;
         });
     }
 
+    /**
+     * The envelope of a put: its tags' versions are this JVM's view, or Redis's when unknown (created
+     * now if Redis has none). Blocks on the remote tier for unknown tags only.
+     */
+    private byte[] putEnvelope(Object value, long ttlNanos, Collection<String> tags) {
+        List<String> all = miss.withCacheTag(tags);
+        long[] versions = remote.await(miss.tagVersions(all, context.tags().sequence()), Duration.ZERO, null,
+                "versions of tags " + all, stats);
+        if (versions == null) {
+            throw new CodecException("tag versions unavailable");
+        }
+        return miss.envelope(value, null, ttlNanos, all, versions).encode();
+    }
+
     /** Removes {@code key} from L2 then L1; a running load of it can no longer store its result. */
     public void invalidate(Object key) {
+        String formatted = context.keys().format(key);
         if (remote != null) {
-            RemoteKey rk = new RemoteKey(context.namespace(), name, context.keys().format(key));
+            RemoteKey rk = new RemoteKey(context.namespace(), name, formatted);
             remote.await(remote.start(() -> remote.tier().invalidate(rk)), Duration.ZERO, null, "invalidate of " + rk, stats);
         }
         l1.map().compute(key, (k, current) -> {
-            fence(k);
+            fence(formatted);
+            return null;
+        });
+    }
+
+    /**
+     * Another node wrote these keys (named by their string form): drop their L1 copies and fence their
+     * running loads, so an L2 read that was in flight cannot install the old value.
+     */
+    public void invalidateFromBus(List<String> formattedKeys) {
+        for (String formatted : formattedKeys) {
+            Flight running = flights.get(formatted);
+            if (running != null) {
+                dropLocal(running.key(), formatted);
+            }
+            L1Entry cached = l1.byFormatted(formatted);
+            if (cached != null) {
+                dropLocal(cached.key(), formatted);
+            }
+        }
+    }
+
+    private void dropLocal(Object key, String formatted) {
+        l1.map().compute(key, (k, current) -> {
+            fence(formatted);
             return null;
         });
     }
@@ -455,11 +518,11 @@ public final class NamedCache {
         l1.invalidateAll();
     }
 
-    private void fence(Object key) {
-        Flight running = flights.get(key);
+    private void fence(String formatted) {
+        Flight running = flights.get(formatted);
         if (running != null) {
             running.fence();
-            flights.remove(key, running);
+            flights.remove(formatted, running);
         }
     }
 
@@ -491,7 +554,4 @@ public final class NamedCache {
         return stored == L1Entry.NULL ? null : stored;
     }
 
-    static List<String> noTags() {
-        return List.of();
-    }
 }

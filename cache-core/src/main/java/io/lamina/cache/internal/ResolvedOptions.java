@@ -25,8 +25,16 @@ public record ResolvedOptions(
         io.lamina.cache.LockTimeoutPolicy onLockTimeout,
         boolean l1Enabled) {
 
-    /** Merges {@code own} over {@code defaults} over the built-in defaults. */
+    /** The L1 TTL cap when a remote tier is configured and none is set: bounds the harm of a lost message. */
+    public static final Duration DEFAULT_REMOTE_L1_TTL = Duration.ofMinutes(1);
+
+    /** Merges {@code own} over {@code defaults} over the built-in defaults (L1 only). */
     public static ResolvedOptions resolve(CacheOptions own, CacheOptions defaults) {
+        return resolve(own, defaults, false);
+    }
+
+    /** Merges {@code own} over {@code defaults} over the built-in defaults; with a remote tier L1 copies are capped. */
+    public static ResolvedOptions resolve(CacheOptions own, CacheOptions defaults, boolean remote) {
         CacheOptions o = own.withDefaults(defaults);
         Duration ttl = o.ttl().orElse(CacheOptions.DEFAULT_TTL);
         Duration nullTtl = o.nullTtl().orElseGet(() -> {
@@ -43,7 +51,7 @@ public record ResolvedOptions(
                 maximumWeight > 0 ? 0 : o.maximumSize().orElse(CacheOptions.DEFAULT_MAXIMUM_SIZE),
                 maximumWeight,
                 o.weigher().orElse(null),
-                o.l1Ttl().orElse(null),
+                o.l1Ttl().orElse(remote ? DEFAULT_REMOTE_L1_TTL : null),
                 o.refreshAfter().orElse(null),
                 o.refreshAhead().orElse(0.0),
                 o.failSafe().orElse(Duration.ZERO),

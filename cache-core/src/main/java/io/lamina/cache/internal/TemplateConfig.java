@@ -15,5 +15,7 @@ public record TemplateConfig(
         Codec codec,
         int maxTagsPerEntry,
         boolean requireDeclaredCaches,
-        RemoteTier remote) {
+        RemoteTier remote,
+        java.time.Duration tagTtl,
+        java.time.Duration busCheckInterval) {
 }

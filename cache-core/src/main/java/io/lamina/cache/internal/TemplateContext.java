@@ -13,5 +13,6 @@ public record TemplateContext(
         KeyFormatter keys,
         TagRegistry tags,
         int maxTagsPerEntry,
-        String nodeId) {
+        String nodeId,
+        java.time.Duration tagTtl) {
 }

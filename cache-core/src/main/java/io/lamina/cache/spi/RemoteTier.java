@@ -37,6 +37,25 @@ public interface RemoteTier extends AutoCloseable {
     /** Removes {@code key} and its lease, fencing running loads. */
     CompletionStage<Void> invalidate(RemoteKey key);
 
+    /**
+     * Invalidates a tag: sets its version to a value above every earlier one (at least the remote clock
+     * in microseconds, and above the current version), with {@code ttl}. O(1) whatever the number of
+     * tagged entries. Completes with the new version.
+     */
+    CompletionStage<Long> invalidateTag(TagKey tag, Duration ttl);
+
+    /** The current version of a tag, or null when the tag has none (never set, expired or lost). */
+    CompletionStage<Long> tagVersion(TagKey tag);
+
+    /**
+     * The current version of a tag, creating it at {@code stamp} when it has none, and keeping it for
+     * {@code ttl}. A load calls it with its lease stamp, so a tag first seen by that load is current.
+     */
+    CompletionStage<Long> ensureTag(TagKey tag, long stamp, Duration ttl);
+
+    /** The invalidation bus between the nodes of a namespace, or null if this tier has none. */
+    InvalidationBus bus();
+
     /** The lock across JVMs. */
     DistributedLock lock();
 

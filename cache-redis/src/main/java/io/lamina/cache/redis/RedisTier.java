@@ -6,6 +6,9 @@ import io.lamina.cache.redis.internal.Guard;
 import io.lamina.cache.redis.internal.LettuceStore;
 import io.lamina.cache.redis.internal.RedissonDistributedLock;
 import io.lamina.cache.spi.DistributedLock;
+import io.lamina.cache.spi.InvalidationBus;
+import io.lamina.cache.spi.TagKey;
+import io.lamina.cache.redis.internal.RedisBus;
 import io.lamina.cache.spi.LeaseResult;
 import io.lamina.cache.spi.RemoteKey;
 import io.lamina.cache.spi.RemoteTier;
@@ -55,6 +58,7 @@ import org.redisson.config.SslVerificationMode;
 public final class RedisTier implements RemoteTier {
 
     private final LettuceStore store;
+    private final RedisBus bus;
     private final RedissonDistributedLock lock;
     private final Guard guard;
     private final Duration commandTimeout;
@@ -106,6 +110,8 @@ public final class RedisTier implements RemoteTier {
             }
             this.store = new LettuceStore(() -> client.connectAsync(ByteArrayCodec.INSTANCE),
                     c -> ((StatefulRedisClusterConnection<byte[], byte[]>) c).async());
+            this.bus = new RedisBus(client, () -> client.connectPubSubAsync(ByteArrayCodec.INSTANCE).thenApply(c -> c),
+                    store::publish, guard);
         } else {
             RedisClient client = b.lettuce != null ? (RedisClient) b.lettuce : RedisClient.create(resources);
             if (b.lettuce == null) {
@@ -122,6 +128,8 @@ public final class RedisTier implements RemoteTier {
             RedisURI uri = uris.get(0);
             this.store = new LettuceStore(() -> client.connectAsync(ByteArrayCodec.INSTANCE, uri),
                     c -> ((StatefulRedisConnection<byte[], byte[]>) c).async());
+            this.bus = new RedisBus(client, () -> client.connectPubSubAsync(ByteArrayCodec.INSTANCE, uri).thenApply(c -> c),
+                    store::publish, guard);
         }
         if (resources != null) {
             ClientResources r = resources;
@@ -170,6 +178,26 @@ public final class RedisTier implements RemoteTier {
     }
 
     @Override
+    public CompletionStage<Long> invalidateTag(TagKey tag, Duration ttl) {
+        return guard.call(() -> store.invalidateTag(tag, ttl));
+    }
+
+    @Override
+    public CompletionStage<Long> tagVersion(TagKey tag) {
+        return guard.call(() -> store.tagVersion(tag));
+    }
+
+    @Override
+    public CompletionStage<Long> ensureTag(TagKey tag, long stamp, Duration ttl) {
+        return guard.call(() -> store.ensureTag(tag, stamp, ttl));
+    }
+
+    @Override
+    public InvalidationBus bus() {
+        return bus;
+    }
+
+    @Override
     public DistributedLock lock() {
         return lock;
     }
@@ -199,6 +227,7 @@ public final class RedisTier implements RemoteTier {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        bus.close();
         store.close();
         for (AutoCloseable c : owned) {
             try {

@@ -51,6 +51,11 @@ public final class Names {
         if (tag.length() > maxLength) {
             throw new IllegalArgumentException("tag must be at most " + maxLength + " characters, got " + tag.length() + ": " + tag.substring(0, 32) + "...");
         }
+        for (int i = 0; i < tag.length(); i++) {
+            if (tag.charAt(i) < ' ' || tag.charAt(i) == 0x7f) {
+                throw new IllegalArgumentException("tag must not hold control characters: " + tag.replaceAll("\\p{Cntrl}", "?"));
+            }
+        }
         return tag;
     }
 }

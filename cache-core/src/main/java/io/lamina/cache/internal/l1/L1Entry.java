@@ -23,6 +23,8 @@ public final class L1Entry {
     private static final TagVersion[] NO_TAGS = new TagVersion[0];
     private static final long[] NO_VERSIONS = new long[0];
 
+    final Object key;
+    final String formatted;
     final Object value;
     final long freshUntil;
     final long refreshAt;
@@ -31,7 +33,10 @@ public final class L1Entry {
     final TagVersion[] tags;
     final long[] observed;
 
-    public L1Entry(Object value, long freshUntil, long refreshAt, long expiresAt, TagVersion[] tags, long[] observed) {
+    public L1Entry(Object key, String formatted, Object value, long freshUntil, long refreshAt, long expiresAt,
+            TagVersion[] tags, long[] observed) {
+        this.key = key;
+        this.formatted = formatted;
         this.value = value;
         this.freshUntil = freshUntil;
         this.refreshAt = refreshAt;
@@ -39,6 +44,16 @@ public final class L1Entry {
         this.timed = refreshAt != Long.MAX_VALUE || expiresAt != freshUntil;
         this.tags = tags.length == 0 ? NO_TAGS : tags;
         this.observed = observed.length == 0 ? NO_VERSIONS : observed;
+    }
+
+    /** The caller's key object. */
+    public Object key() {
+        return key;
+    }
+
+    /** The key's stable string form. */
+    public String formatted() {
+        return formatted;
     }
 
     /** The value, or {@link #NULL}. */

@@ -14,11 +14,17 @@ import java.util.function.LongConsumer;
  * The in-process tier of one named cache: a Caffeine cache of {@link L1Entry} keyed by the caller's key
  * object (not its string form, so a hit builds no string). Each entry expires at its own
  * {@link L1Entry#expiresAt()}. Maintenance runs on the calling threads, so nothing here needs a pool.
+ *
+ * <p>An index from each entry's string form to the entry lets an invalidation from another node, which
+ * names keys by their string form, find the entry to drop. The index is written inside the
+ * {@code compute} that installs an entry and cleaned by the removal listener, which removes only that
+ * exact entry, so a replaced entry never takes its successor's index slot with it.
  */
 public final class LocalTier {
 
     private final Cache<Object, L1Entry> cache;
     private final ConcurrentMap<Object, L1Entry> map;
+    private final ConcurrentMap<String, L1Entry> index = new java.util.concurrent.ConcurrentHashMap<>();
 
     public LocalTier(ResolvedOptions options, CacheClock clock, LongConsumer onEviction) {
         Caffeine<Object, Object> builder = Caffeine.newBuilder()
@@ -27,6 +33,11 @@ public final class LocalTier {
                 .evictionListener((Object key, Object value, RemovalCause cause) -> {
                     if (cause.wasEvicted()) {
                         onEviction.accept(1);
+                    }
+                })
+                .removalListener((Object key, Object value, RemovalCause cause) -> {
+                    if (value instanceof L1Entry e && e.formatted != null) {
+                        index.remove(e.formatted, e);
                     }
                 });
         if (options.maximumWeight() > 0) {
@@ -54,8 +65,21 @@ public final class LocalTier {
         return map;
     }
 
+    /** Records {@code entry} in the string-form index; call inside the {@code compute} that installs it. */
+    public void indexed(L1Entry entry) {
+        if (entry.formatted != null) {
+            index.put(entry.formatted, entry);
+        }
+    }
+
+    /** The entry whose key has this string form, if L1 holds one. */
+    public L1Entry byFormatted(String formatted) {
+        return index.get(formatted);
+    }
+
     public void invalidateAll() {
         cache.invalidateAll();
+        index.clear();
     }
 
     public long estimatedSize() {

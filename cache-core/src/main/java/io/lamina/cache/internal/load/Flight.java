@@ -14,17 +14,20 @@ public final class Flight {
 
     private final CompletableFuture<Object> future = new CompletableFuture<>();
     private final Thread owner;
-    private final long tagSequence;
+    private final Object key;
+    private volatile long tagSequence;
     private final long generation;
     private volatile boolean fenced;
     private volatile boolean tagStale;
 
     /**
+     * @param key         the caller's key object
      * @param owner       the thread running a synchronous loader, or null for an asynchronous one
      * @param tagSequence the tag counter when the flight started
      * @param generation  the cache's generation when the flight started
      */
-    public Flight(Thread owner, long tagSequence, long generation) {
+    public Flight(Object key, Thread owner, long tagSequence, long generation) {
+        this.key = key;
         this.owner = owner;
         this.tagSequence = tagSequence;
         this.generation = generation;
@@ -39,8 +42,17 @@ public final class Flight {
         return owner == thread;
     }
 
+    public Object key() {
+        return key;
+    }
+
     public long tagSequence() {
         return tagSequence;
+    }
+
+    /** Replaces the start stamp by the remote clock's, taken with the fill lease before the loader ran. */
+    public void stamp(long remoteStamp) {
+        this.tagSequence = remoteStamp;
     }
 
     public long generation() {

@@ -1,11 +1,15 @@
 package io.lamina.cache.internal.tag;
 
 /**
- * The current version of one tag in this JVM. An entry remembers the versions of its tags when it was
- * filled; it is valid while every one of them is still current. Read on every L1 hit of a tagged entry,
- * so it is a single volatile field.
+ * This JVM's view of one tag's version. An entry remembers the versions of its tags when it was filled;
+ * it is valid while every one of them is still current. Read on every L1 hit of a tagged entry, so it is a
+ * single volatile field. With a remote tier a version may be {@link #UNKNOWN} (never fetched, or
+ * forgotten after a gap in the invalidation bus) until it is read from Redis or announced on the bus.
  */
 public final class TagVersion {
+
+    /** Not known in this JVM: must be read from the remote tier before it can validate anything. */
+    public static final long UNKNOWN = Long.MIN_VALUE;
 
     private final String tag;
     private volatile long version;
@@ -23,8 +27,12 @@ public final class TagVersion {
         return version;
     }
 
-    /** Raises the version; a version never goes down. */
-    void advanceTo(long newVersion) {
+    public boolean known() {
+        return version != UNKNOWN;
+    }
+
+    /** Raises the version; a known version never goes down. */
+    public void advanceTo(long newVersion) {
         synchronized (this) {
             if (newVersion > version) {
                 version = newVersion;
@@ -32,8 +40,14 @@ public final class TagVersion {
         }
     }
 
+    void forget() {
+        synchronized (this) {
+            version = UNKNOWN;
+        }
+    }
+
     @Override
     public String toString() {
-        return tag + "@" + version;
+        return tag + "@" + (known() ? Long.toString(version) : "unknown");
     }
 }

@@ -40,6 +40,8 @@ public final class LettuceStore implements AutoCloseable {
     private final Script getOrLease = new Script(Scripts.GET_OR_LEASE);
     private final Script fill = new Script(Scripts.FILL);
     private final Script put = new Script(Scripts.PUT);
+    private final Script tagInvalidate = new Script(Scripts.TAG_INVALIDATE);
+    private final Script tagEnsure = new Script(Scripts.TAG_ENSURE);
 
     public LettuceStore(Supplier<CompletionStage<? extends StatefulConnection<byte[], byte[]>>> connector,
             Function<StatefulConnection<byte[], byte[]>, RedisClusterAsyncCommands<byte[], byte[]>> commandsOf) {
@@ -61,7 +63,8 @@ public final class LettuceStore implements AutoCloseable {
         byte[][] keys = {RedisKeys.bytes(RedisKeys.entry(key)), RedisKeys.bytes(RedisKeys.lease(key))};
         return this.<List<Object>>run(getOrLease, ScriptOutputType.MULTI, keys,
                 utf8(token), utf8(Long.toString(Math.max(1, leaseTtl.toMillis()))), utf8(onlyIfFree ? "1" : "0"))
-                .thenApply(reply -> new LeaseResult(reply.size() > 1 ? (byte[]) reply.get(1) : null, ((Long) reply.get(0)) == 1L));
+                .thenApply(reply -> new LeaseResult(reply.size() > 3 ? (byte[]) reply.get(3) : null, ((Long) reply.get(0)) == 1L,
+                        micros(reply.get(1), reply.get(2))));
     }
 
     public CompletableFuture<Boolean> fill(RemoteKey key, String token, byte[] value, Duration ttl) {
@@ -74,6 +77,33 @@ public final class LettuceStore implements AutoCloseable {
         byte[][] keys = {RedisKeys.bytes(RedisKeys.entry(key)), RedisKeys.bytes(RedisKeys.lease(key))};
         return this.<Long>run(put, ScriptOutputType.INTEGER, keys, value, utf8(Long.toString(Math.max(1, ttl.toMillis()))))
                 .thenApply(ignored -> null);
+    }
+
+    public CompletableFuture<Long> invalidateTag(io.lamina.cache.spi.TagKey tag, Duration ttl) {
+        byte[][] keys = {RedisKeys.bytes(RedisKeys.tag(tag))};
+        return run(tagInvalidate, ScriptOutputType.INTEGER, keys, utf8(Long.toString(Math.max(1, ttl.toMillis()))));
+    }
+
+    public CompletableFuture<Long> tagVersion(io.lamina.cache.spi.TagKey tag) {
+        byte[] key = RedisKeys.bytes(RedisKeys.tag(tag));
+        return commands().thenCompose(c -> c.get(key)).thenApply(v -> v == null ? null : Long.parseLong(new String(v, StandardCharsets.UTF_8)));
+    }
+
+    public CompletableFuture<Long> ensureTag(io.lamina.cache.spi.TagKey tag, long stamp, Duration ttl) {
+        byte[][] keys = {RedisKeys.bytes(RedisKeys.tag(tag))};
+        return run(tagEnsure, ScriptOutputType.INTEGER, keys, utf8(Long.toString(stamp)), utf8(Long.toString(Math.max(1, ttl.toMillis()))));
+    }
+
+    private static long micros(Object seconds, Object micros) {
+        return Long.parseLong(text(seconds)) * 1_000_000L + Long.parseLong(text(micros));
+    }
+
+    private static String text(Object reply) {
+        return reply instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(reply);
+    }
+
+    public CompletableFuture<Long> publish(byte[] channel, byte[] message) {
+        return commands().thenCompose(c -> c.publish(channel, message));
     }
 
     public CompletableFuture<Void> invalidate(RemoteKey key) {

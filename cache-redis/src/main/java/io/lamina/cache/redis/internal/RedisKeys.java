@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
  * ns:e:{cache:key}   entry (envelope bytes), TTL = logical TTL + fail-safe window (+ jitter)
  * ns:f:{cache:key}   fill lease (token), TTL = lock lease
  * ns:l:{cache:key}   lock across JVMs (Redisson RLock hash)
+ * ns:t:{tag}         a tag's version (its own slot), TTL = tagTtl since its last use
+ * ns:bus             the invalidation channel
  * </pre>
  */
 public final class RedisKeys {
@@ -30,6 +32,10 @@ public final class RedisKeys {
 
     public static String lock(RemoteKey key) {
         return key.namespace() + ":l:{" + key.cache() + ":" + key.key() + "}";
+    }
+
+    public static String tag(io.lamina.cache.spi.TagKey tag) {
+        return tag.namespace() + ":t:{" + tag.tag() + "}";
     }
 
     public static byte[] bytes(String key) {

@@ -6,8 +6,13 @@ package io.lamina.cache.redis.internal;
  */
 final class Scripts {
 
-    /** KEYS: entry, lease. ARGV: token, lease ms, only-if-free ("1"/"0"). Returns {leased, entry or nil}. */
+    /**
+     * KEYS: entry, lease. ARGV: token, lease ms, only-if-free ("1"/"0"). Returns {leased, seconds,
+     * microseconds, entry or nil}: the server's TIME is the load's start stamp for tag versions.
+     */
     static final String GET_OR_LEASE = """
+            redis.replicate_commands()
+            local t = redis.call('TIME')
             local v = redis.call('GET', KEYS[1])
             local leased = 0
             if ARGV[3] == '1' then
@@ -16,7 +21,32 @@ final class Scripts {
               redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
               leased = 1
             end
-            return {leased, v}
+            return {leased, t[1], t[2], v}
+            """;
+
+    /**
+     * KEYS: tag. ARGV: ttl ms. A new version above the current one and at least the server clock in
+     * microseconds, so a lost or evicted tag key never lets an old version come back. Returns it.
+     */
+    static final String TAG_INVALIDATE = """
+            redis.replicate_commands()
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+            local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
+            local v = math.max(cur + 1, now)
+            redis.call('SET', KEYS[1], string.format('%.0f', v), 'PX', ARGV[1])
+            return v
+            """;
+
+    /** KEYS: tag. ARGV: stamp, ttl ms. The current version, created at the stamp if absent; keeps it ttl. */
+    static final String TAG_ENSURE = """
+            local v = redis.call('GET', KEYS[1])
+            if not v then
+              redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+              return tonumber(ARGV[1])
+            end
+            redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            return tonumber(v)
             """;
 
     /** KEYS: entry, lease. ARGV: token, value, ttl ms. Stores only while the lease holds the token. Returns 1 or 0. */

@@ -29,7 +29,7 @@ class AclIT {
     static final String ACL_RULES = "on >s3cret resetkeys ~" + NAMESPACE + ":* ~redisson_unlock_latch:" + NAMESPACE + ":*"
             + " resetchannels &" + NAMESPACE + ":*"
             + " &redisson_lock__channel:" + NAMESPACE + ":*"
-            + " -@all +get +set +del +eval +evalsha +pexpire +pttl +exists +hincrby +hexists +publish"
+            + " -@all +get +set +del +eval +evalsha +pexpire +pttl +exists +hincrby +hexists +publish +time"
             + " +subscribe +unsubscribe +ping +hello +auth +client|setname +script|load +script|exists"
             + "";
 
@@ -82,6 +82,21 @@ class AclIT {
             assertThat(b.remember("products", 3, String.class, () -> "v" + loads.incrementAndGet())).isEqualTo("v2");
             assertThat(holder.join()).isEqualTo("v2");
             assertThat(loads).hasValue(2);
+
+            // tags, invalidateTags, invalidateAll and the bus under the same user
+            a.remember("products", 4, String.class, ctx -> {
+                ctx.tags("category:1");
+                return "tagged";
+            });
+            assertThat(b.remember("products", 4, String.class, () -> "other")).isEqualTo("tagged");
+            b.invalidateTags("category:1");
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(a.remember("products", 4, String.class, () -> "reloaded")).isEqualTo("reloaded"));
+            a.invalidateAll("products");
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(b.remember("products", 1, String.class, () -> "after invalidateAll")).isEqualTo("after invalidateAll"));
+            assertThat(a.stats("products").l2Errors()).as("no command was denied").isZero();
+            assertThat(b.stats("products").l2Errors()).isZero();
             assertThat(a.stats("products").l2Errors()).as("no command was denied").isZero();
             assertThat(b.stats("products").l2Errors()).isZero();
             assertThat(adminConnection.sync().exists(NAMESPACE + ":e:{products:1}")).isEqualTo(1);

@@ -1,0 +1,108 @@
+package io.lamina.cache.internal.bus;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One invalidation message. It carries no values: the sending node, what to drop (keys of a cache, tags
+ * with their new versions, or a whole cache) and, for heartbeats, nothing else. Binary form:
+ * {@code u8 format(1), u8 kind, utf origin, utf cache, u16 count, count x (utf name, i64 version)}.
+ *
+ * @param kind     what the message says
+ * @param origin   the sending node's id
+ * @param cache    the cache name (KEYS, ALL), or "" (TAGS, HEARTBEAT)
+ * @param names    formatted keys (KEYS) or tags (TAGS); empty otherwise
+ * @param versions the tags' new versions (TAGS), or one: the cache's new version (ALL)
+ */
+public record BusMessage(Kind kind, String origin, String cache, List<String> names, long[] versions) {
+
+    private static final int FORMAT = 1;
+    /** Most names one message carries; larger batches are split. */
+    public static final int MAX_NAMES = 1_000;
+
+    public enum Kind { KEYS, TAGS, ALL, HEARTBEAT }
+
+    public static BusMessage keys(String origin, String cache, List<String> formattedKeys) {
+        return new BusMessage(Kind.KEYS, origin, cache, formattedKeys, new long[0]);
+    }
+
+    public static BusMessage tags(String origin, List<String> tags, long[] versions) {
+        return new BusMessage(Kind.TAGS, origin, "", tags, versions);
+    }
+
+    public static BusMessage all(String origin, String cache, long version) {
+        return new BusMessage(Kind.ALL, origin, cache, List.of(), new long[] {version});
+    }
+
+    public static BusMessage heartbeat(String origin) {
+        return new BusMessage(Kind.HEARTBEAT, origin, "", List.of(), new long[0]);
+    }
+
+    public byte[] encode() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(FORMAT);
+            out.writeByte(kind.ordinal());
+            out.writeUTF(origin);
+            out.writeUTF(cache);
+            out.writeShort(names.size());
+            for (int i = 0; i < names.size(); i++) {
+                out.writeUTF(names.get(i));
+            }
+            out.writeShort(versions.length);
+            for (long v : versions) {
+                out.writeLong(v);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * Parses a message.
+     *
+     * @throws IllegalArgumentException if the bytes are not a message of this format
+     */
+    public static BusMessage decode(byte[] bytes) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            if (in.readUnsignedByte() != FORMAT) {
+                throw new IllegalArgumentException("unknown bus message format");
+            }
+            int kind = in.readUnsignedByte();
+            if (kind >= Kind.values().length) {
+                throw new IllegalArgumentException("unknown bus message kind " + kind);
+            }
+            String origin = in.readUTF();
+            String cache = in.readUTF();
+            int count = in.readUnsignedShort();
+            if (count > MAX_NAMES) {
+                throw new IllegalArgumentException("too many names: " + count);
+            }
+            List<String> names = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                names.add(in.readUTF());
+            }
+            int versionCount = in.readUnsignedShort();
+            if (versionCount > MAX_NAMES) {
+                throw new IllegalArgumentException("too many versions: " + versionCount);
+            }
+            long[] versions = new long[versionCount];
+            for (int i = 0; i < versionCount; i++) {
+                versions[i] = in.readLong();
+            }
+            if (in.available() != 0) {
+                throw new IllegalArgumentException("trailing bytes in bus message");
+            }
+            return new BusMessage(Kind.values()[kind], origin, cache, List.copyOf(names), versions);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("truncated bus message", e);
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package io.lamina.cache.internal.bus;
+
+import io.lamina.cache.internal.remote.RateLimitedLog;
+import io.lamina.cache.spi.InvalidationBus;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Keeps this node's L1 coherent with the other nodes of its namespace.
+ *
+ * <p>Writes publish payload-free messages; messages from other nodes are handed to the {@link Handler};
+ * this node's own are ignored. Pub/sub is at most once, so the subscription's health is tracked as a
+ * small state machine:
+ * <ul>
+ *   <li><b>healthy</b>: messages flow. Every {@code checkInterval} the node publishes a heartbeat and
+ *       expects to hear it back; hearing its own heartbeat proves the subscription works end to end.</li>
+ *   <li>a disconnect or resubscription reported by the bus, or a heartbeat not heard back within three
+ *       intervals, is a <b>gap</b>: the handler flushes L1 (and forgets tag versions) once, and the node
+ *       asks the bus to resubscribe if the heartbeat was lost.</li>
+ *   <li>the first heartbeat heard after a gap ends it: the handler flushes once more, dropping whatever
+ *       was cached while messages could be missed.</li>
+ * </ul>
+ * So L1 keeps serving during a Redis outage, and a lost message costs at most the gap plus the L1 TTL cap.
+ */
+public final class Coherence implements InvalidationBus.Listener, AutoCloseable {
+
+    /** What the node does with what the bus says. Called from I/O threads; must not block. */
+    public interface Handler {
+        void keys(String cache, List<String> formattedKeys);
+
+        void tags(List<String> tags, long[] versions);
+
+        void all(String cache, long version);
+
+        void flush(String reason);
+    }
+
+    private final String nodeId;
+    private final String channel;
+    private final InvalidationBus bus;
+    private final Handler handler;
+    private final long intervalNanos;
+    private final ScheduledExecutorService timer;
+    private final RateLimitedLog log = new RateLimitedLog();
+    private final AtomicBoolean inGap = new AtomicBoolean(true);
+    private final AtomicLong lastEcho = new AtomicLong(System.nanoTime());
+    private final LongAdder sent = new LongAdder();
+    private final LongAdder received = new LongAdder();
+    private final LongAdder flushes = new LongAdder();
+    private ScheduledFuture<?> task;
+
+    public Coherence(String namespace, String nodeId, InvalidationBus bus, Handler handler, Duration checkInterval) {
+        this.nodeId = nodeId;
+        this.channel = namespace + ":bus";
+        this.bus = bus;
+        this.handler = handler;
+        this.intervalNanos = checkInterval.toNanos();
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "lamina-bus-" + namespace);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Subscribes and starts the liveness check. Never blocks on I/O. */
+    public void start() {
+        bus.subscribe(channel, this);
+        task = timer.scheduleWithFixedDelay(this::check, 0, intervalNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Publishes a message; completes when Redis took it (or failed, logged). */
+    public CompletableFuture<Void> publish(BusMessage message) {
+        if (message.kind() != BusMessage.Kind.HEARTBEAT) {
+            sent.increment();
+        }
+        CompletableFuture<Void> done;
+        try {
+            done = bus.publish(channel, message.encode()).toCompletableFuture();
+        } catch (RuntimeException e) {
+            done = CompletableFuture.failedFuture(e);
+        }
+        return done.exceptionally(e -> {
+            log.warn("invalidation bus: publishing a " + message.kind() + " message failed; other nodes' copies expire with their L1 TTL cap", e);
+            return null;
+        });
+    }
+
+    @Override
+    public void onMessage(byte[] bytes) {
+        BusMessage message;
+        try {
+            message = BusMessage.decode(bytes);
+        } catch (IllegalArgumentException e) {
+            log.warn("invalidation bus: ignored an unreadable message", e);
+            return;
+        }
+        if (message.origin().equals(nodeId)) {
+            if (message.kind() == BusMessage.Kind.HEARTBEAT) {
+                lastEcho.set(System.nanoTime());
+                if (inGap.compareAndSet(true, false)) {
+                    flush("subscription healthy again");
+                }
+            }
+            return;
+        }
+        if (message.kind() == BusMessage.Kind.HEARTBEAT) {
+            return;
+        }
+        received.increment();
+        switch (message.kind()) {
+            case KEYS -> handler.keys(message.cache(), message.names());
+            case TAGS -> handler.tags(message.names(), message.versions());
+            case ALL -> handler.all(message.cache(), message.versions()[0]);
+            default -> { }
+        }
+    }
+
+    @Override
+    public void onGap(String reason) {
+        inGap.set(true);
+        flush(reason);
+    }
+
+    private void check() {
+        try {
+            if (System.nanoTime() - lastEcho.get() > 3 * intervalNanos) {
+                if (inGap.compareAndSet(false, true)) {
+                    flush("no heartbeat heard for " + Duration.ofNanos(3 * intervalNanos));
+                }
+                lastEcho.set(System.nanoTime());
+                bus.resubscribe();
+            }
+            publish(BusMessage.heartbeat(nodeId));
+        } catch (RuntimeException e) {
+            log.warn("invalidation bus: liveness check failed", e);
+        }
+    }
+
+    private void flush(String reason) {
+        flushes.increment();
+        handler.flush(reason);
+    }
+
+    /** Whether messages flow now (no gap). */
+    public boolean healthy() {
+        return !inGap.get();
+    }
+
+    /** Invalidation messages published by this node (heartbeats not counted). */
+    public long sent() {
+        return sent.sum();
+    }
+
+    /** Invalidation messages received from other nodes (heartbeats not counted). */
+    public long received() {
+        return received.sum();
+    }
+
+    public long flushes() {
+        return flushes.sum();
+    }
+
+    @Override
+    public void close() {
+        if (task != null) {
+            task.cancel(false);
+        }
+        timer.shutdownNow();
+    }
+}

@@ -1,0 +1,2 @@
+/** Coherence between nodes: invalidation messages, their format, and the liveness of the subscription. */
+package io.lamina.cache.internal.bus;

@@ -1,0 +1,137 @@
+package io.lamina.cache.redis.internal;
+
+import io.lamina.cache.spi.InvalidationBus;
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
+
+/**
+ * The invalidation bus on Redis pub/sub: one subscriber connection per template, messages published on
+ * the data connection. Every disconnect of the subscriber is reported as a gap at once (Lettuce then
+ * reconnects and resubscribes by itself); {@link #resubscribe()} replaces a subscriber that went silent.
+ */
+public final class RedisBus implements InvalidationBus, AutoCloseable {
+
+    private final AbstractRedisClient client;
+    private final Supplier<CompletionStage<StatefulRedisPubSubConnection<byte[], byte[]>>> connector;
+    private final BiFunction<byte[], byte[], CompletableFuture<Long>> publisher;
+    private final Guard guard;
+    private final AtomicBoolean connecting = new AtomicBoolean();
+    private final RedisConnectionStateListener stateListener = new StateListener();
+    private volatile StatefulRedisPubSubConnection<byte[], byte[]> connection;
+    private volatile String channel;
+    private volatile Listener listener;
+    private volatile boolean closed;
+
+    public RedisBus(AbstractRedisClient client, Supplier<CompletionStage<StatefulRedisPubSubConnection<byte[], byte[]>>> connector,
+            BiFunction<byte[], byte[], CompletableFuture<Long>> publisher, Guard guard) {
+        this.client = client;
+        this.connector = connector;
+        this.publisher = publisher;
+        this.guard = guard;
+        client.addListener(stateListener);
+    }
+
+    @Override
+    public void subscribe(String channel, Listener listener) {
+        this.channel = channel;
+        this.listener = listener;
+        connect();
+    }
+
+    @Override
+    public CompletionStage<Void> publish(String channel, byte[] message) {
+        byte[] name = channel.getBytes(StandardCharsets.UTF_8);
+        return guard.call(() -> publisher.apply(name, message)).thenApply(receivers -> null);
+    }
+
+    @Override
+    public void resubscribe() {
+        StatefulRedisPubSubConnection<byte[], byte[]> old = connection;
+        connection = null;
+        if (old != null) {
+            old.closeAsync();
+        }
+        connect();
+    }
+
+    private void connect() {
+        if (closed || listener == null || connection != null || !connecting.compareAndSet(false, true)) {
+            return;
+        }
+        byte[] name = channel.getBytes(StandardCharsets.UTF_8);
+        CompletionStage<StatefulRedisPubSubConnection<byte[], byte[]>> attempt;
+        try {
+            attempt = connector.get();
+        } catch (RuntimeException e) {
+            connecting.set(false);
+            return;
+        }
+        attempt.whenComplete((conn, failure) -> {
+            if (failure != null) {
+                connecting.set(false);   // the liveness check calls resubscribe() again later
+                return;
+            }
+            conn.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(byte[] from, byte[] message) {
+                    Listener l = listener;
+                    if (l != null) {
+                        l.onMessage(message);
+                    }
+                }
+            });
+            conn.async().subscribe(name).whenComplete((ok, subscribeFailure) -> {
+                connecting.set(false);
+                if (subscribeFailure != null || closed) {
+                    conn.closeAsync();
+                    return;
+                }
+                connection = conn;
+                gap("subscribed");
+            });
+        });
+    }
+
+    private void gap(String reason) {
+        Listener l = listener;
+        if (l != null) {
+            l.onGap(reason);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        client.removeListener(stateListener);
+        StatefulRedisPubSubConnection<byte[], byte[]> c = connection;
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    private final class StateListener implements RedisConnectionStateListener {
+        @Override
+        public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
+            if (handler == connection) {
+                gap("subscriber reconnected");
+            }
+        }
+
+        @Override
+        public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
+            if (handler == connection) {
+                gap("subscriber disconnected");
+            }
+        }
+    }
+}
