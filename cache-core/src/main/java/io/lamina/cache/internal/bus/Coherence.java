@@ -114,13 +114,13 @@ public final class Coherence implements InvalidationBus.Listener, AutoCloseable 
         if (message.kind() == BusMessage.Kind.HEARTBEAT) {
             return;
         }
-        received.increment();
         switch (message.kind()) {
             case KEYS -> handler.keys(message.cache(), message.names());
             case TAGS -> handler.tags(message.names(), message.versions());
             case ALL -> handler.all(message.cache(), message.versions()[0]);
             default -> { }
         }
+        received.increment();   // after the handler: the count says what this node has applied
     }
 
     @Override
@@ -159,7 +159,7 @@ public final class Coherence implements InvalidationBus.Listener, AutoCloseable 
         return sent.sum();
     }
 
-    /** Invalidation messages received from other nodes (heartbeats not counted). */
+    /** Invalidation messages received from other nodes and applied (heartbeats not counted). */
     public long received() {
         return received.sum();
     }

@@ -181,10 +181,16 @@ public final class LettuceStore implements AutoCloseable {
         StatefulConnection<byte[], byte[]> c = connection;
         if (c != null) {
             c.close();
+            return;
         }
+        // a connection still being opened is closed when it arrives (startConnecting sees closed)
         CompletableFuture<StatefulConnection<byte[], byte[]>> attempt = connecting.get();
         if (attempt != null) {
-            attempt.thenAccept(StatefulConnection::close);
+            attempt.thenAccept(conn -> {
+                if (conn.isOpen()) {
+                    conn.close();
+                }
+            });
         }
     }
 
