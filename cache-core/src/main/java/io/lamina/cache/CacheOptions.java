@@ -27,6 +27,10 @@ import java.util.function.BiFunction;
  *   <tr><td>{@code lockWait}</td><td>3 s</td><td>longest wait for another node's load of the same key</td></tr>
  *   <tr><td>{@code onLockTimeout}</td><td>{@link LockTimeoutPolicy#LOAD}</td><td>what to do when that wait runs out</td></tr>
  *   <tr><td>{@code l1Enabled}</td><td>true</td><td>whether decoded copies are kept in process</td></tr>
+ *   <tr><td>{@code failSafeThrottle}</td><td>30 s</td><td>how long a stale value served after a failure stands in
+ *       before the loader is tried again</td></tr>
+ *   <tr><td>{@code softTimeout}</td><td>unset</td><td>after it, serve the stale value while the load finishes in the background</td></tr>
+ *   <tr><td>{@code hardTimeout}</td><td>unset</td><td>after it, serve the stale value or throw {@link CacheLoadTimeoutException}</td></tr>
  * </table>
  *
  * <p>Invalid values throw {@link IllegalArgumentException} naming the option and the value.
@@ -58,6 +62,9 @@ public final class CacheOptions {
     private final Duration lockWait;
     private final LockTimeoutPolicy onLockTimeout;
     private final Boolean l1Enabled;
+    private final Duration failSafeThrottle;
+    private final Duration softTimeout;
+    private final Duration hardTimeout;
 
     private CacheOptions(Builder b) {
         this.ttl = b.ttl;
@@ -74,6 +81,9 @@ public final class CacheOptions {
         this.lockWait = b.lockWait;
         this.onLockTimeout = b.onLockTimeout;
         this.l1Enabled = b.l1Enabled;
+        this.failSafeThrottle = b.failSafeThrottle;
+        this.softTimeout = b.softTimeout;
+        this.hardTimeout = b.hardTimeout;
     }
 
     /** A builder with every option unset. */
@@ -103,6 +113,9 @@ public final class CacheOptions {
         b.lockWait = lockWait;
         b.onLockTimeout = onLockTimeout;
         b.l1Enabled = l1Enabled;
+        b.failSafeThrottle = failSafeThrottle;
+        b.softTimeout = softTimeout;
+        b.hardTimeout = hardTimeout;
         return b;
     }
 
@@ -132,6 +145,9 @@ public final class CacheOptions {
         if (b.lockWait == null) b.lockWait = parent.lockWait;
         if (b.onLockTimeout == null) b.onLockTimeout = parent.onLockTimeout;
         if (b.l1Enabled == null) b.l1Enabled = parent.l1Enabled;
+        if (b.failSafeThrottle == null) b.failSafeThrottle = parent.failSafeThrottle;
+        if (b.softTimeout == null) b.softTimeout = parent.softTimeout;
+        if (b.hardTimeout == null) b.hardTimeout = parent.hardTimeout;
         return b.build();
     }
 
@@ -149,6 +165,9 @@ public final class CacheOptions {
     public Optional<Duration> lockWait() { return Optional.ofNullable(lockWait); }
     public Optional<LockTimeoutPolicy> onLockTimeout() { return Optional.ofNullable(onLockTimeout); }
     public Optional<Boolean> l1Enabled() { return Optional.ofNullable(l1Enabled); }
+    public Optional<Duration> failSafeThrottle() { return Optional.ofNullable(failSafeThrottle); }
+    public Optional<Duration> softTimeout() { return Optional.ofNullable(softTimeout); }
+    public Optional<Duration> hardTimeout() { return Optional.ofNullable(hardTimeout); }
 
     @Override
     public String toString() {
@@ -156,7 +175,8 @@ public final class CacheOptions {
                 + ", jitter=" + jitter + ", maximumSize=" + maximumSize + ", maximumWeight=" + maximumWeight
                 + ", l1Ttl=" + l1Ttl + ", refreshAfter=" + refreshAfter + ", refreshAhead=" + refreshAhead
                 + ", failSafe=" + failSafe + ", lockWait=" + lockWait + ", onLockTimeout=" + onLockTimeout
-                + ", l1Enabled=" + l1Enabled + '}';
+                + ", l1Enabled=" + l1Enabled + ", failSafeThrottle=" + failSafeThrottle + ", softTimeout=" + softTimeout
+                + ", hardTimeout=" + hardTimeout + '}';
     }
 
     /** Builds {@link CacheOptions}; not thread-safe. Each setter validates its argument at once. */
@@ -175,6 +195,9 @@ public final class CacheOptions {
         private Duration lockWait;
         private LockTimeoutPolicy onLockTimeout;
         private Boolean l1Enabled;
+        private Duration failSafeThrottle;
+        private Duration softTimeout;
+        private Duration hardTimeout;
 
         private Builder() {
         }
@@ -279,7 +302,39 @@ public final class CacheOptions {
             return this;
         }
 
+        /**
+         * After a failed or timed-out load served a stale value, how long that value stands in as fresh before
+         * the loader is tried again for the key. Must be positive. Default 30 s.
+         */
+        public Builder failSafeThrottle(Duration throttle) {
+            this.failSafeThrottle = positive("failSafeThrottle", throttle);
+            return this;
+        }
+
+        /**
+         * After this long a caller gets the stale value (if fail-safe kept one) while the load goes on in the
+         * background and fills the cache when it finishes. With a timeout set, synchronous loaders run on
+         * Lamina's loader pool. Must be positive.
+         */
+        public Builder softTimeout(Duration timeout) {
+            this.softTimeout = positive("softTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * After this long a caller gets the stale value if there is one, else a
+         * {@link CacheLoadTimeoutException}; the load goes on in the background. Must be positive.
+         */
+        public Builder hardTimeout(Duration timeout) {
+            this.hardTimeout = positive("hardTimeout", timeout);
+            return this;
+        }
+
+        /** @throws IllegalArgumentException if softTimeout is not shorter than hardTimeout */
         public CacheOptions build() {
+            if (softTimeout != null && hardTimeout != null && softTimeout.compareTo(hardTimeout) >= 0) {
+                throw new IllegalArgumentException("softTimeout " + softTimeout + " must be shorter than hardTimeout " + hardTimeout);
+            }
             return new CacheOptions(this);
         }
 

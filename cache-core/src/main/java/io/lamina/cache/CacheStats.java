@@ -17,6 +17,13 @@ package io.lamina.cache;
  * @param evictions      L1 entries evicted for size
  * @param l2Errors       remote-tier operations that failed and were treated as misses
  * @param decodeFailures stored entries that could not be read and were treated as misses
+ * @param staleServed    calls answered with a stale value kept by fail-safe (a load failed or timed out)
+ * @param refreshesStarted   background refreshes started (a read past the refresh point)
+ * @param refreshesCompleted background refreshes that stored a new value (or found one another node stored)
+ * @param refreshesFailed    background refreshes whose loader failed (the current value stays)
+ * @param refreshesRejected  refreshes the bounded refresh pool had no room for
+ * @param refreshesSkipped   refreshes left to another node that held the key's lock
+ * @param loadTimeouts       loads that ran past the soft or hard timeout
  */
 public record CacheStats(
         long requests,
@@ -30,7 +37,14 @@ public record CacheStats(
         long puts,
         long evictions,
         long l2Errors,
-        long decodeFailures) {
+        long decodeFailures,
+        long staleServed,
+        long refreshesStarted,
+        long refreshesCompleted,
+        long refreshesFailed,
+        long refreshesRejected,
+        long refreshesSkipped,
+        long loadTimeouts) {
 
     /** Hits of either tier divided by requests; 1.0 when there were no requests. */
     public double hitRatio() {

@@ -27,6 +27,8 @@ public final class CacheTemplateBuilder {
     private RemoteTier remote;
     private Duration tagTtl = Duration.ofDays(1);
     private Duration busCheckInterval = Duration.ofSeconds(1);
+    private int loaderThreads = 2;
+    private int loaderQueue = 1_000;
 
     CacheTemplateBuilder() {
     }
@@ -101,6 +103,23 @@ public final class CacheTemplateBuilder {
         return this;
     }
 
+    /**
+     * The bounded pool that runs background refreshes (refresh-ahead) and loads under a soft or hard
+     * timeout: {@code threads} threads and a queue of {@code queue} tasks; a refresh it has no room for is
+     * counted as rejected, not run. Defaults 2 and 1 000.
+     */
+    public CacheTemplateBuilder loaderPool(int threads, int queue) {
+        if (threads < 1 || threads > 256) {
+            throw new IllegalArgumentException("loaderPool threads must be in [1, 256], got " + threads);
+        }
+        if (queue < 1) {
+            throw new IllegalArgumentException("loaderPool queue must be positive, got " + queue);
+        }
+        this.loaderThreads = threads;
+        this.loaderQueue = queue;
+        return this;
+    }
+
     /** The time source; tests inject a {@link ManualClock}. */
     public CacheTemplateBuilder clock(CacheClock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -135,6 +154,6 @@ public final class CacheTemplateBuilder {
     public CacheTemplate build() {
         return new DefaultCacheTemplate(new TemplateConfig(namespace, defaults, Map.copyOf(caches), clock,
                 codec != null ? codec : JsonCodec.create(), maxTagsPerEntry, requireDeclaredCaches, remote, tagTtl,
-                busCheckInterval));
+                busCheckInterval, loaderThreads, loaderQueue));
     }
 }

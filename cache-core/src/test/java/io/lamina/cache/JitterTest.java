@@ -91,6 +91,67 @@ class JitterTest {
     }
 
     @Test
+    void tenThousandKeysWrittenAtOneInstant_byLoadPutAndRefresh_expireSpreadAcrossTheWindow() {
+        ManualClock clock = new ManualClock();
+        CacheOptions options = CacheOptions.builder().ttl(Duration.ofSeconds(100)).jitter(Duration.ofSeconds(100))
+                .refreshAhead(0.5).build();
+        try (CacheTemplate cache = CacheTemplate.builder().clock(clock).cache("c", options).build()) {
+            int n = 10_000;
+            for (int i = 0; i < n; i++) {
+                int k = i;
+                if (i % 2 == 0) {
+                    cache.remember("c", k, String.class, () -> "loaded");   // the load path
+                } else {
+                    cache.put("c", k, "put");                             // the put path
+                }
+            }
+            assertSpread(cache, clock, n, 0);
+
+            // the refresh path: entries loaded with TTLs in [100 s, 200 s] pass their refresh point (half the
+            // TTL) by t0 = 100 s, none has expired; read at t0, all are refreshed at that one instant, and the
+            // refreshed entries must again expire spread across [t0 + 100 s, t0 + 200 s]
+            ManualClock clock2 = new ManualClock();
+            try (CacheTemplate refreshed = CacheTemplate.builder().clock(clock2).loaderPool(2, 20_000).cache("c", options)
+                    .build()) {
+                for (int i = 0; i < n; i++) {
+                    refreshed.remember("c", i, String.class, () -> "first");
+                }
+                clock2.advance(Duration.ofSeconds(100));
+                for (int i = 0; i < n; i++) {
+                    refreshed.remember("c", i, String.class, () -> "refreshed");
+                }
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+                        .until(() -> refreshed.stats("c").refreshesCompleted() == n);
+                assertThat(refreshed.getIfPresent("c", 7, String.class).value()).isEqualTo("refreshed");
+                assertSpread(refreshed, clock2, n, 0);
+            }
+        }
+    }
+
+    /** Counts, in ten steps across [ttl, ttl + window], how many of n keys expire in each step. */
+    private static void assertSpread(CacheTemplate cache, ManualClock clock, int n, int startSeconds) {
+        int[] expiredPerStep = new int[10];
+        int alive = n;
+        clock.advance(Duration.ofSeconds(100 - startSeconds));
+        for (int step = 0; step < 10; step++) {
+            clock.advance(Duration.ofSeconds(10));
+            int now = 0;
+            for (int i = 0; i < n; i++) {
+                if (cache.getIfPresent("c", i, String.class) != null) {
+                    now++;
+                }
+            }
+            expiredPerStep[step] = alive - now;
+            alive = now;
+        }
+        assertThat(alive).isZero();
+        for (int count : expiredPerStep) {
+            // uniform over the window: about 1 000 of 10 000 expire in each tenth, not all at once
+            assertThat(count).isBetween(800, 1_200);
+        }
+    }
+
+    @Test
     void entriesWrittenTogether_throughTheFacade_expireAtDifferentTimes() {
         ManualClock clock = new ManualClock();
         try (CacheTemplate cache = CacheTemplate.builder().clock(clock)

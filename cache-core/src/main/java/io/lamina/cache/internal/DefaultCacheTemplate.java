@@ -48,7 +48,7 @@ public final class DefaultCacheTemplate implements CacheTemplate {
         this.context = new TemplateContext(config.namespace(), config.clock(), config.codec(),
                 new KeyFormatter(KeyFormatter.DEFAULT_MAX_LENGTH), new TagRegistry(config.remote() != null, config.clock()),
                 config.maxTagsPerEntry(), Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()),
-                config.tagTtl());
+                config.tagTtl(), loaderPool(config));
         this.remote = config.remote() == null ? null : new RemoteAccess(config.remote());
         config.caches().forEach((name, options) -> caches.put(name, newCache(name, options)));
         InvalidationBus bus = config.remote() == null ? null : config.remote().bus();
@@ -90,6 +90,23 @@ public final class DefaultCacheTemplate implements CacheTemplate {
             context.tags().forgetAll();
             caches.values().forEach(NamedCache::invalidateAll);
         }
+    }
+
+    /**
+     * The bounded pool for background refreshes and for loads under a timeout: daemon threads that end
+     * when idle; a full queue rejects (the caller counts it), never blocks and never grows without bound.
+     */
+    private static java.util.concurrent.ThreadPoolExecutor loaderPool(TemplateConfig config) {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(
+                config.loaderThreads(), config.loaderThreads(), 30, java.util.concurrent.TimeUnit.SECONDS,
+                new java.util.concurrent.ArrayBlockingQueue<>(config.loaderQueue()), r -> {
+                    Thread t = new Thread(r, "lamina-loader-" + config.namespace() + "-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     private NamedCache newCache(String name, CacheOptions options) {
@@ -141,9 +158,21 @@ public final class DefaultCacheTemplate implements CacheTemplate {
         if (hit != null) {
             Object v = hit.value();
             cache.stats().l1Hit(v == L1Entry.NULL);
+            afterHit(cache, hit, key, typeSpec, raw, ttl, loader);
             return v == L1Entry.NULL ? null : v;
         }
         return cache.load(key, type(typeSpec), raw, ttl, loader);
+    }
+
+    /** Past the refresh point: start a background refresh. A stand-in stale value: count it. Untimed entries skip both. */
+    private void afterHit(NamedCache cache, L1Entry hit, Object key, Object typeSpec, Class<?> raw, Duration ttl, Object loader) {
+        if (hit.timed()) {
+            if (hit.stale()) {
+                cache.stats().staleServed();
+            } else if (hit.refreshAt() != Long.MAX_VALUE && context.clock().nanoTime() >= hit.refreshAt()) {
+                cache.maybeRefresh(hit, key, type(typeSpec), raw, ttl, loader);
+            }
+        }
     }
 
     // ---- rememberAsync --------------------------------------------------------------------------------
@@ -183,6 +212,7 @@ public final class DefaultCacheTemplate implements CacheTemplate {
         if (hit != null) {
             Object v = hit.value();
             cache.stats().l1Hit(v == L1Entry.NULL);
+            afterHit(cache, hit, key, typeSpec, raw, null, loader);
             return CompletableFuture.completedFuture(cast(v == L1Entry.NULL ? null : v));
         }
         return cache.loadAsync(key, type(typeSpec), raw, loader).thenApply(stored -> {
@@ -348,6 +378,7 @@ public final class DefaultCacheTemplate implements CacheTemplate {
         if (coherence != null) {
             coherence.close();
         }
+        context.loaders().shutdownNow();
         caches.values().forEach(NamedCache::invalidateAll);
         if (remote != null) {
             remote.tier().close();

@@ -56,6 +56,7 @@ final class MissPath {
         final Envelope stale;
         Type type;
         long stamp;
+        boolean skip;
 
         private Prepared(RemoteKey key, String token, DistributedLock.Handle lock, boolean remoteUsable, boolean leased,
                 Object resolved, Envelope envelope, Envelope stale) {
@@ -71,6 +72,13 @@ final class MissPath {
 
         static Prepared localOnly(RemoteKey key) {
             return new Prepared(key, null, null, false, false, null, null, null);
+        }
+
+        /** A refresh another node is doing: nothing to do here. */
+        static Prepared skipped(RemoteKey key) {
+            Prepared p = localOnly(key);
+            p.skip = true;
+            return p;
         }
 
         /** Served from L2 ({@code envelope} set) or as a stale value ({@code envelope} null). */
@@ -132,7 +140,7 @@ final class MissPath {
                 return CompletableFuture.completedFuture(Prepared.localOnly(rk));
             }
             if (handle.acquired()) {
-                return lease(rk, handle, false, type, raw, stale);
+                return lease(rk, handle, false, false, type, raw, stale);
             }
             if (options.onLockTimeout() == LockTimeoutPolicy.FAIL) {
                 return CompletableFuture.<Prepared>failedFuture(new CacheLockTimeoutException("key " + rk.key() + " of cache '"
@@ -144,12 +152,50 @@ final class MissPath {
                     return CompletableFuture.completedFuture(new Prepared(rk, null, null, true, false, value, null, stale));
                 }
             }
-            return lease(rk, handle, true, type, raw, stale);
+            return lease(rk, handle, true, false, type, raw, stale);
         }).thenCompose(f -> f);
     }
 
-    private CompletableFuture<Prepared> lease(RemoteKey rk, DistributedLock.Handle lock, boolean onlyIfFree, Type type,
-            Class<?> raw, Envelope stale) {
+    /**
+     * Before a background refresh: the key's lock without waiting (another node holding it is refreshing
+     * the key, so this one skips), then the re-read with the fill lease. A stored entry that is no longer
+     * past its refresh point was refreshed by another node meanwhile and is used as it is.
+     */
+    CompletableFuture<Prepared> prepareRefresh(String formatted, Type type, Class<?> raw) {
+        RemoteKey rk = new RemoteKey(cache.context().namespace(), cache.name(), formatted);
+        if (remote == null) {
+            return CompletableFuture.completedFuture(Prepared.localOnly(rk));
+        }
+        Duration lease = remote.tier().lockLease();
+        return remote.start(() -> remote.tier().lock().tryLock(rk, Duration.ZERO, lease)).handle((handle, failure) -> {
+            if (failure != null) {
+                remote.failed("lock of " + rk + " for a refresh", failure, cache.stats());
+                return CompletableFuture.completedFuture(Prepared.localOnly(rk));
+            }
+            if (!handle.acquired()) {
+                return CompletableFuture.completedFuture(Prepared.skipped(rk));
+            }
+            return lease(rk, handle, false, true, type, raw, null);
+        }).thenCompose(f -> f).thenApply(p -> {
+            p.type = type;
+            return p;
+        });
+    }
+
+    /** The value of a stale stored entry (for fail-safe), decoded for the caller's type; null if unreadable. */
+    Object staleValue(Envelope stale, Type type, Class<?> raw, RemoteKey rk) {
+        if (type == null) {
+            return null;
+        }
+        return stale.isNull() ? L1Entry.NULL : decodePayload(stale, type, raw, rk);
+    }
+
+    private boolean pastRefreshPoint(Envelope envelope) {
+        return cache.options().refreshAtMillis(envelope.createdAt(), envelope.freshUntil()) <= now();
+    }
+
+    private CompletableFuture<Prepared> lease(RemoteKey rk, DistributedLock.Handle lock, boolean onlyIfFree, boolean refreshing,
+            Type type, Class<?> raw, Envelope stale) {
         String token = tokenPrefix + TOKENS.incrementAndGet();
         Duration leaseTtl = remote.tier().lockLease();
         return remote.start(() -> remote.tier().getOrLease(rk, token, leaseTtl, onlyIfFree)).handle((LeaseResult result, Throwable failure) -> {
@@ -160,7 +206,7 @@ final class MissPath {
             Decoded found = decode(result.value(), type, raw, rk);
             CompletableFuture<Boolean> valid = found == null ? CompletableFuture.completedFuture(false) : validTags(found.envelope());
             return valid.thenApply(ok -> {
-                if (ok && found.envelope().freshAt(now())) {
+                if (ok && found.envelope().freshAt(now()) && !(refreshing && pastRefreshPoint(found.envelope()))) {
                     Prepared served = new Prepared(rk, null, lock, true, false, found.value(), found.envelope(), null);
                     served.release();
                     return served;

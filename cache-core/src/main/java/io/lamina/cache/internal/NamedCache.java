@@ -47,6 +47,8 @@ public final class NamedCache {
     private final LocalTier l1;
     private final StatsCounter stats = new StatsCounter();
     private final ConcurrentHashMap<String, Flight> flights = new ConcurrentHashMap<>();
+    /** Background refreshes, apart from loads: a miss never waits for a refresh that may be skipped. */
+    private final ConcurrentHashMap<String, Flight> refreshes = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
     private final RemoteAccess remote;
     private final MissPath miss;
@@ -97,6 +99,9 @@ public final class NamedCache {
     /** The slow path of {@code remember}: L1 missed. Runs the loader at most once per key in this JVM at a time. */
     public Object load(Object key, Type type, Class<?> raw, Duration ttl, Object loader) {
         String formatted = context.keys().format(key);
+        if (options.timed()) {
+            return loadWithTimeouts(key, formatted, type, raw, ttl, loader);
+        }
         Thread me = Thread.currentThread();
         boolean counted = false;
         while (true) {
@@ -112,7 +117,17 @@ public final class NamedCache {
                     counted = true;
                 }
                 long joined = context.tags().sequence();
-                Object result = await(running, key);
+                Object result;
+                try {
+                    result = await(running, key);
+                } catch (RuntimeException failure) {
+                    Object stale = running.stale();
+                    if (stale == null) {
+                        throw failure;
+                    }
+                    stats.staleServed();
+                    return served(stale, raw, key);
+                }
                 if (running.staleFor(joined)) {
                     continue;
                 }
@@ -162,6 +177,12 @@ public final class NamedCache {
         } catch (Throwable failure) {
             p.release();
             stats.loadFailure(context.clock().nanoTime() - start);
+            Object stale = failure instanceof Exception ? staleFor(key, type, raw, p) : null;
+            if (stale != null) {
+                mine.stale(stale);
+                mine.future().completeExceptionally(failure);
+                return unwrap(serveStale(mine, key, formatted, stale));
+            }
             mine.future().completeExceptionally(failure);
             throw Failures.propagate(failure, name, key);
         } finally {
@@ -242,11 +263,11 @@ public final class NamedCache {
     /** The slow path of {@code rememberAsync}. Never blocks and never joins. */
     public CompletableFuture<Object> loadAsync(Object key, Type type, Class<?> raw, AsyncLoader<?> loader) {
         String formatted = context.keys().format(key);
-        return loadAsync(key, formatted, type, raw, loader, false);
+        return loadAsync(key, formatted, type, raw, loader, null, false);
     }
 
     private CompletableFuture<Object> loadAsync(Object key, String formatted, Type type, Class<?> raw, AsyncLoader<?> loader,
-            boolean counted) {
+            Duration ttl, boolean counted) {
         Flight mine = new Flight(key, null, context.tags().sequence(), generation.get());
         Flight running = flights.putIfAbsent(formatted, mine);
         if (running != null) {
@@ -254,15 +275,15 @@ public final class NamedCache {
                 stats.miss();
             }
             long joined = context.tags().sequence();
-            return running.future().handle((result, failure) -> {
+            return guard(running, key, formatted, raw, running.future().handle((result, failure) -> {
                 if (failure != null) {
                     return CompletableFuture.failedFuture(Failures.forAsync(failure, name, key));
                 }
                 if (running.staleFor(joined)) {
-                    return loadAsync(key, formatted, type, raw, loader, true);
+                    return loadAsync(key, formatted, type, raw, loader, ttl, true);
                 }
                 return CompletableFuture.completedFuture(result);
-            }).thenCompose(f -> f);
+            }).thenCompose(f -> f));
         }
         L1Entry filled = freshL1(key, raw);
         if (filled != null) {
@@ -284,25 +305,28 @@ public final class NamedCache {
             if (!counted) {
                 stats.miss();
             }
-            return leadAsync(mine, key, formatted, p, loader);
+            mine.stale(staleFor(key, type, raw, p));
+            return leadAsync(mine, key, formatted, p, loader, ttl);
         });
-        result.whenComplete((value, failure) -> {
+        // the flight leaves the map before anyone sees it complete: a later caller never joins a finished load
+        CompletableFuture<Object> done = result.whenComplete((value, failure) -> {
+            flights.remove(formatted, mine);
             if (failure != null) {
                 mine.future().completeExceptionally(Failures.unwrap(failure));
             } else {
                 mine.future().complete(value);
             }
-            flights.remove(formatted, mine);
         });
-        return result.handle((value, failure) -> {
+        return guard(mine, key, formatted, raw, done.handle((value, failure) -> {
             if (failure != null) {
                 throw new java.util.concurrent.CompletionException(Failures.forAsync(failure, name, key));
             }
             return value;
-        });
+        }));
     }
 
-    private CompletableFuture<Object> leadAsync(Flight mine, Object key, String formatted, Prepared p, AsyncLoader<?> loader) {
+    private CompletableFuture<Object> leadAsync(Flight mine, Object key, String formatted, Prepared p, AsyncLoader<?> loader,
+            Duration ttl) {
         LoadContextImpl ctx = new LoadContextImpl(name, key, context.maxTagsPerEntry());
         long start = context.clock().nanoTime();
         CompletionStage<?> stage;
@@ -326,7 +350,7 @@ public final class NamedCache {
                 return CompletableFuture.failedFuture(Failures.unwrap(failure));
             }
             stats.loadSuccess(context.clock().nanoTime() - start);
-            return miss.finish(p, value, ctx, null).thenApply(finished -> {
+            return miss.finish(p, value, ctx, ttl).thenApply(finished -> {
                 if (finished.fillL1()) {
                     fill(mine, key, formatted, value, finished.ttlNanos(), ctx.tagSet());
                 } else {
@@ -337,6 +361,211 @@ public final class NamedCache {
         }).thenCompose(f -> f);
     }
 
+    // ---- fail-safe and timeouts -----------------------------------------------------------------------
+
+    /**
+     * The value to serve if this load fails: the L1 copy past its freshness (kept for the fail-safe
+     * window, its tags still current), else the stale entry L2 still holds. Null when fail-safe is off.
+     */
+    private Object staleFor(Object key, Type type, Class<?> raw, Prepared p) {
+        if (!options.failSafeOn()) {
+            return null;
+        }
+        L1Entry e = l1.get(key);
+        if (e != null && e.tagsCurrent() && (e.value() == L1Entry.NULL || raw.isInstance(e.value()))) {
+            return e.value();
+        }
+        return p != null && p.stale != null ? miss.staleValue(p.stale, type, raw, p.key) : null;
+    }
+
+    /**
+     * Serves a stale value after a failed or timed-out load, and lets it stand in as fresh for
+     * {@code failSafeThrottle}, so the loader is not retried for the key at once (unless the key is
+     * written meanwhile: the stand-in goes through the same fenced install).
+     */
+    private Object serveStale(Flight flight, Object key, String formatted, Object stale) {
+        stats.staleServed();
+        if (options.l1Enabled()) {
+            long until = Durations.saturatedAdd(context.clock().nanoTime(), Durations.toNanos(options.failSafeThrottle()));
+            L1Entry current = l1.get(key);
+            L1Entry standIn = current != null && current.value() == stale ? current.asStale(until)
+                    : new L1Entry(key, formatted, stale, until, Long.MAX_VALUE, until, new TagVersion[0], new long[0], true);
+            install(flight, key, standIn);
+        }
+        return stale;
+    }
+
+    /**
+     * A synchronous {@code remember} on a cache with a soft or hard timeout: the loader runs on the loader
+     * pool (so the caller can stop waiting), through the asynchronous path, guarded like it.
+     */
+    private Object loadWithTimeouts(Object key, String formatted, Type type, Class<?> raw, Duration ttl, Object loader) {
+        AsyncLoader<Object> onPool = ctx -> CompletableFuture.supplyAsync(() -> callSync(loader, ctx), context.loaders());
+        CompletableFuture<Object> result = loadAsync(key, formatted, type, raw, onPool, ttl, false);
+        try {
+            return served(result.get(), raw, key);
+        } catch (InterruptedException e) {
+            throw Failures.interrupted(name, key, e);
+        } catch (ExecutionException e) {
+            throw Failures.propagate(e.getCause(), name, key);
+        }
+    }
+
+    private static Object callSync(Object loader, io.lamina.cache.LoadContext ctx) {
+        try {
+            return loader instanceof Loader<?> plain ? plain.load() : ((ContextLoader<?>) loader).load(ctx);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new java.util.concurrent.CompletionException(e);
+        }
+    }
+
+    /**
+     * What an asynchronous caller (or a synchronous one under a timeout) gets: the load's value; or, when
+     * the load fails, the stale value fail-safe kept; or, past {@code softTimeout}, the stale value while the
+     * load goes on; or, past {@code hardTimeout}, the stale value or a {@link io.lamina.cache.CacheLoadTimeoutException}.
+     * Never blocks: timeouts fire from a delayed executor.
+     */
+    private CompletableFuture<Object> guard(Flight flight, Object key, String formatted, Class<?> raw, CompletableFuture<Object> load) {
+        if (!options.failSafeOn() && !options.timed()) {
+            return load;
+        }
+        CompletableFuture<Object> out = new CompletableFuture<>();
+        // one of the three outcomes settles the caller's future; its side effects (counters, the stand-in)
+        // happen before the caller can see the result
+        java.util.concurrent.atomic.AtomicBoolean settled = new java.util.concurrent.atomic.AtomicBoolean();
+        load.whenComplete((value, failure) -> {
+            if (failure == null) {
+                if (settled.compareAndSet(false, true)) {
+                    out.complete(value);
+                }
+                return;
+            }
+            Throwable cause = Failures.unwrap(failure);
+            Object stale = cause instanceof Exception ? staleOf(flight, key, raw) : null;
+            if (settled.compareAndSet(false, true)) {
+                if (stale != null) {
+                    out.complete(serveStale(flight, key, formatted, stale));
+                } else {
+                    out.completeExceptionally(cause);
+                }
+            }
+        });
+        if (options.softTimeout() != null) {
+            CompletableFuture.delayedExecutor(options.softTimeout().toNanos(), TimeUnit.NANOSECONDS).execute(() -> {
+                if (settled.get()) {
+                    return;
+                }
+                Object stale = staleOf(flight, key, raw);
+                if (stale != null && settled.compareAndSet(false, true)) {
+                    stats.loadTimeout();
+                    stats.staleServed();   // the load goes on and fills the cache when it finishes
+                    out.complete(stale);
+                } else if (stale == null && !settled.get()) {
+                    stats.loadTimeout();
+                }
+            });
+        }
+        if (options.hardTimeout() != null) {
+            CompletableFuture.delayedExecutor(options.hardTimeout().toNanos(), TimeUnit.NANOSECONDS).execute(() -> {
+                Object stale = staleOf(flight, key, raw);
+                if (!settled.compareAndSet(false, true)) {
+                    return;
+                }
+                if (options.softTimeout() == null) {
+                    stats.loadTimeout();
+                }
+                if (stale != null) {
+                    out.complete(serveStale(flight, key, formatted, stale));
+                } else {
+                    out.completeExceptionally(new io.lamina.cache.CacheLoadTimeoutException("the load of key " + key
+                            + " in cache '" + name + "' took longer than hardTimeout " + options.hardTimeout()
+                            + "; it goes on in the background"));
+                }
+            });
+        }
+        return out;
+    }
+
+    private Object staleOf(Flight flight, Object key, Class<?> raw) {
+        Object stale = flight.stale();
+        return stale != null ? stale : staleFor(key, null, raw, null);
+    }
+
+    // ---- refresh-ahead --------------------------------------------------------------------------------
+
+    /**
+     * An L1 hit past its refresh point: reload the key in the background, once per key in this JVM (the
+     * entry is claimed), and once per cluster (the refresh takes the key's lock without waiting; if
+     * another node holds it, that node refreshes). The refresh is fenced like every fill. The caller has
+     * its value already.
+     */
+    public void maybeRefresh(L1Entry hit, Object key, Type type, Class<?> raw, Duration ttl, Object loader) {
+        if (!hit.claimRefresh()) {
+            return;
+        }
+        String formatted = hit.formatted() != null ? hit.formatted() : context.keys().format(key);
+        Flight mine = new Flight(key, null, context.tags().sequence(), generation.get());
+        if (flights.containsKey(formatted) || refreshes.putIfAbsent(formatted, mine) != null) {
+            return;
+        }
+        stats.refreshStarted();
+        try {
+            context.loaders().execute(() -> refresh(mine, key, formatted, type, raw, ttl, loader));
+        } catch (java.util.concurrent.RejectedExecutionException full) {
+            refreshes.remove(formatted, mine);
+            stats.refreshRejected();
+        }
+    }
+
+    private void refresh(Flight mine, Object key, String formatted, Type type, Class<?> raw, Duration ttl, Object loader) {
+        miss.prepareRefresh(formatted, type, raw).thenCompose(p -> {
+            if (p.skip) {
+                stats.refreshSkipped();
+                return CompletableFuture.completedFuture(null);
+            }
+            if (p.isResolved()) {
+                // another node refreshed it already
+                fillFromRemote(mine, key, formatted, p.resolved, p.envelope);
+                stats.refreshCompleted();
+                return CompletableFuture.completedFuture(p.resolved);
+            }
+            if (p.stamp != 0) {
+                mine.stamp(p.stamp);
+            }
+            LoadContextImpl ctx = new LoadContextImpl(name, key, context.maxTagsPerEntry());
+            long start = context.clock().nanoTime();
+            CompletionStage<?> stage;
+            try {
+                stage = loader instanceof AsyncLoader<?> async ? async.load(ctx) : CompletableFuture.completedFuture(callSync(loader, ctx));
+            } catch (Throwable failure) {
+                stage = CompletableFuture.failedFuture(failure);
+            }
+            return stage.toCompletableFuture().handle((value, failure) -> {
+                ctx.close();
+                if (failure != null) {
+                    p.release();
+                    stats.loadFailure(context.clock().nanoTime() - start);
+                    return CompletableFuture.failedFuture(failure);
+                }
+                stats.loadSuccess(context.clock().nanoTime() - start);
+                return miss.finish(p, value, ctx, ttl).thenApply(finished -> {
+                    if (finished.fillL1()) {
+                        fill(mine, key, formatted, value, finished.ttlNanos(), ctx.tagSet());
+                    }
+                    stats.refreshCompleted();
+                    return (Object) value;
+                });
+            }).thenCompose(f -> f);
+        }).whenComplete((value, failure) -> {
+            refreshes.remove(formatted, mine);
+            if (failure != null) {
+                stats.refreshFailed();   // the current value stays until it expires
+            }
+        });
+    }
+
     // ---- filling L1 -----------------------------------------------------------------------------------
 
     /** Stores a loaded value in L1, unless the flight was fenced or one of its tags went stale meanwhile. */
@@ -344,7 +573,7 @@ public final class NamedCache {
         if (!options.l1Enabled()) {
             return;
         }
-        install(flight, key, entry(key, formatted, value, ttlNanos, tags, null));
+        install(flight, key, entry(key, formatted, value, ttlNanos, tags, null, Long.MIN_VALUE));
     }
 
     /** Stores in L1 a value read from L2; its L1 life never outlives the L2 entry's freshness. */
@@ -362,8 +591,11 @@ public final class NamedCache {
         List<String> tags = envelope.tags();
         int userTags = tags.isEmpty() ? 0 : tags.size() - 1;
         long[] observed = java.util.Arrays.copyOf(envelope.tagVersions(), userTags);
+        long refreshAtMillis = options.refreshAtMillis(envelope.createdAt(), envelope.freshUntil());
+        long refreshAt = refreshAtMillis == Long.MAX_VALUE ? Long.MAX_VALUE
+                : context.clock().nanoTime() + Math.max(0, refreshAtMillis - context.clock().currentTimeMillis()) * 1_000_000L;
         install(flight, key, entry(key, formatted, value == L1Entry.NULL ? null : value, remainingNanos,
-                tags.subList(0, userTags), observed));
+                tags.subList(0, userTags), observed, refreshAt));
     }
 
     private void install(Flight flight, Object key, L1Entry entry) {
@@ -381,7 +613,8 @@ public final class NamedCache {
     }
 
     /** An L1 entry; {@code observed} null means: the tags' versions as this JVM knows them now. */
-    private L1Entry entry(Object key, String formatted, Object value, long ttlNanos, Collection<String> tags, long[] observed) {
+    private L1Entry entry(Object key, String formatted, Object value, long ttlNanos, Collection<String> tags, long[] observed,
+            long refreshAt) {
         long now = context.clock().nanoTime();
         long l1Nanos = options.l1Ttl() == null ? ttlNanos : Math.min(ttlNanos, Durations.toNanos(options.l1Ttl()));
         long freshUntil = Durations.saturatedAdd(now, l1Nanos);
@@ -396,8 +629,10 @@ public final class NamedCache {
             }
             i++;
         }
-        return new L1Entry(key, formatted, value == null ? L1Entry.NULL : value, freshUntil, options.refreshAt(now, l1Nanos),
-                expiresAt, versions, seen);
+        // the refresh point follows the logical TTL; an L1 copy that expires first is refreshed from its L2 copy
+        long refresh = refreshAt != Long.MIN_VALUE ? refreshAt : options.refreshAt(now, ttlNanos);
+        return new L1Entry(key, formatted, value == null ? L1Entry.NULL : value, freshUntil,
+                refresh >= freshUntil ? Long.MAX_VALUE : refresh, expiresAt, versions, seen);
     }
 
     // ---- reads without loading, writes ----------------------------------------------------------------
@@ -447,7 +682,7 @@ public final class NamedCache {
             remote.await(remote.start(() -> stored != null ? remote.tier().put(rk, stored, l2Ttl) : remote.tier().invalidate(rk)),
                     Duration.ZERO, null, "put of " + rk, stats);
         }
-        L1Entry entry = options.l1Enabled() ? entry(key, formatted, value, ttlNanos, tags, null) : null;
+        L1Entry entry = options.l1Enabled() ? entry(key, formatted, value, ttlNanos, tags, null, Long.MIN_VALUE) : null;
         l1.map().compute(key, (k, current) -> {
             fence(formatted);
             if (entry != null) {
@@ -494,6 +729,10 @@ public final class NamedCache {
             if (running != null) {
                 dropLocal(running.key(), formatted);
             }
+            Flight refreshing = refreshes.get(formatted);
+            if (refreshing != null) {
+                dropLocal(refreshing.key(), formatted);
+            }
             L1Entry cached = l1.byFormatted(formatted);
             if (cached != null) {
                 dropLocal(cached.key(), formatted);
@@ -515,6 +754,10 @@ public final class NamedCache {
             flight.fence();
             flights.remove(k, flight);
         });
+        refreshes.forEach((k, flight) -> {
+            flight.fence();
+            refreshes.remove(k, flight);
+        });
         l1.invalidateAll();
     }
 
@@ -523,6 +766,11 @@ public final class NamedCache {
         if (running != null) {
             running.fence();
             flights.remove(formatted, running);
+        }
+        Flight refreshing = refreshes.get(formatted);
+        if (refreshing != null) {
+            refreshing.fence();
+            refreshes.remove(formatted, refreshing);
         }
     }
 

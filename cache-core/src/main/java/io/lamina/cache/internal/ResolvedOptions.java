@@ -23,7 +23,13 @@ public record ResolvedOptions(
         Duration failSafe,
         Duration lockWait,
         io.lamina.cache.LockTimeoutPolicy onLockTimeout,
-        boolean l1Enabled) {
+        boolean l1Enabled,
+        Duration failSafeThrottle,
+        Duration softTimeout,
+        Duration hardTimeout) {
+
+    /** Built-in fail-safe throttle. */
+    public static final Duration DEFAULT_FAIL_SAFE_THROTTLE = Duration.ofSeconds(30);
 
     /** The L1 TTL cap when a remote tier is configured and none is set: bounds the harm of a lost message. */
     public static final Duration DEFAULT_REMOTE_L1_TTL = Duration.ofMinutes(1);
@@ -57,7 +63,10 @@ public record ResolvedOptions(
                 o.failSafe().orElse(Duration.ZERO),
                 o.lockWait().orElse(CacheOptions.DEFAULT_LOCK_WAIT),
                 o.onLockTimeout().orElse(io.lamina.cache.LockTimeoutPolicy.LOAD),
-                o.l1Enabled().orElse(true));
+                o.l1Enabled().orElse(true),
+                o.failSafeThrottle().orElse(DEFAULT_FAIL_SAFE_THROTTLE),
+                o.softTimeout().orElse(null),
+                o.hardTimeout().orElse(null));
     }
 
     /**
@@ -73,6 +82,30 @@ public record ResolvedOptions(
         }
         long extra = ThreadLocalRandom.current().nextLong(window + 1);
         return Math.min(Durations.MAX_NANOS, Durations.saturatedAdd(baseNanos, extra));
+    }
+
+    /** Whether loads of this cache are bounded by a soft or hard timeout. */
+    public boolean timed() {
+        return softTimeout != null || hardTimeout != null;
+    }
+
+    /** Whether fail-safe keeps stale values to serve when a load fails. */
+    public boolean failSafeOn() {
+        return !failSafe.isZero();
+    }
+
+    /** The refresh point in epoch ms of a stored entry written at {@code createdAt}, fresh until {@code freshUntil}; MAX_VALUE if none. */
+    public long refreshAtMillis(long createdAt, long freshUntil) {
+        long life = freshUntil - createdAt;
+        long after;
+        if (refreshAfter != null) {
+            after = refreshAfter.toMillis();
+        } else if (refreshAhead > 0) {
+            after = (long) (life * refreshAhead);
+        } else {
+            return Long.MAX_VALUE;
+        }
+        return after >= life ? Long.MAX_VALUE : createdAt + after;
     }
 
     /** The refresh point of an entry written at {@code now} and fresh for {@code ttlNanos}; MAX_VALUE if none. */

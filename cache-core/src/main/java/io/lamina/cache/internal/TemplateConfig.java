@@ -17,5 +17,7 @@ public record TemplateConfig(
         boolean requireDeclaredCaches,
         RemoteTier remote,
         java.time.Duration tagTtl,
-        java.time.Duration busCheckInterval) {
+        java.time.Duration busCheckInterval,
+        int loaderThreads,
+        int loaderQueue) {
 }

@@ -5,7 +5,10 @@ import io.lamina.cache.internal.key.KeyFormatter;
 import io.lamina.cache.internal.tag.TagRegistry;
 import io.lamina.cache.spi.Codec;
 
-/** What every named cache of one template shares. {@code nodeId} is unique per template instance. */
+/**
+ * What every named cache of one template shares. {@code nodeId} is unique per template instance;
+ * {@code loaders} is the bounded pool that runs background refreshes and loads under a timeout.
+ */
 public record TemplateContext(
         String namespace,
         CacheClock clock,
@@ -14,5 +17,6 @@ public record TemplateContext(
         TagRegistry tags,
         int maxTagsPerEntry,
         String nodeId,
-        java.time.Duration tagTtl) {
+        java.time.Duration tagTtl,
+        java.util.concurrent.ExecutorService loaders) {
 }

@@ -20,6 +20,8 @@ public final class L1Entry {
         }
     };
 
+    private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<L1Entry> REFRESHING =
+            java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(L1Entry.class, "refreshing");
     private static final TagVersion[] NO_TAGS = new TagVersion[0];
     private static final long[] NO_VERSIONS = new long[0];
 
@@ -32,16 +34,25 @@ public final class L1Entry {
     final boolean timed;
     final TagVersion[] tags;
     final long[] observed;
+    final boolean stale;
+    private volatile int refreshing;
 
     public L1Entry(Object key, String formatted, Object value, long freshUntil, long refreshAt, long expiresAt,
             TagVersion[] tags, long[] observed) {
+        this(key, formatted, value, freshUntil, refreshAt, expiresAt, tags, observed, false);
+    }
+
+    /** @param stale whether this is a stale value standing in after a failed load (fail-safe throttle) */
+    public L1Entry(Object key, String formatted, Object value, long freshUntil, long refreshAt, long expiresAt,
+            TagVersion[] tags, long[] observed, boolean stale) {
+        this.stale = stale;
         this.key = key;
         this.formatted = formatted;
         this.value = value;
         this.freshUntil = freshUntil;
         this.refreshAt = refreshAt;
         this.expiresAt = expiresAt;
-        this.timed = refreshAt != Long.MAX_VALUE || expiresAt != freshUntil;
+        this.timed = stale || refreshAt != Long.MAX_VALUE || expiresAt != freshUntil;
         this.tags = tags.length == 0 ? NO_TAGS : tags;
         this.observed = observed.length == 0 ? NO_VERSIONS : observed;
     }
@@ -71,6 +82,29 @@ public final class L1Entry {
 
     public long expiresAt() {
         return expiresAt;
+    }
+
+    /** Whether this is a stale value standing in after a failed load. */
+    public boolean stale() {
+        return stale;
+    }
+
+    /** Claims this entry's refresh: true for the first caller only. */
+    public boolean claimRefresh() {
+        return refreshing == 0 && REFRESHING.compareAndSet(this, 0, 1);
+    }
+
+    TagVersion[] tagArray() {
+        return tags;
+    }
+
+    long[] observedArray() {
+        return observed;
+    }
+
+    /** A copy of this entry's value standing in as fresh until {@code freshUntil} (fail-safe throttle). */
+    public L1Entry asStale(long freshUntil) {
+        return new L1Entry(key, formatted, value, freshUntil, Long.MAX_VALUE, freshUntil, tags, observed, true);
     }
 
     /** Whether a hit must read the clock to decide freshness or refresh. */

@@ -19,6 +19,7 @@ public final class Flight {
     private final long generation;
     private volatile boolean fenced;
     private volatile boolean tagStale;
+    private volatile Object stale;
 
     /**
      * @param key         the caller's key object
@@ -65,6 +66,15 @@ public final class Flight {
 
     public boolean fenced() {
         return fenced;
+    }
+
+    /** A stale value callers may be served if this load fails (fail-safe); set before the future completes. */
+    public void stale(Object value) {
+        this.stale = value;
+    }
+
+    public Object stale() {
+        return stale;
     }
 
     public void markTagStale() {

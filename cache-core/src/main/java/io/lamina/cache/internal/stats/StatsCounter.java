@@ -17,6 +17,41 @@ public final class StatsCounter {
     private final LongAdder evictions = new LongAdder();
     private final LongAdder l2Errors = new LongAdder();
     private final LongAdder decodeFailures = new LongAdder();
+    private final LongAdder staleServed = new LongAdder();
+    private final LongAdder refreshesStarted = new LongAdder();
+    private final LongAdder refreshesCompleted = new LongAdder();
+    private final LongAdder refreshesFailed = new LongAdder();
+    private final LongAdder refreshesRejected = new LongAdder();
+    private final LongAdder refreshesSkipped = new LongAdder();
+    private final LongAdder loadTimeouts = new LongAdder();
+
+    public void staleServed() {
+        staleServed.increment();
+    }
+
+    public void refreshStarted() {
+        refreshesStarted.increment();
+    }
+
+    public void refreshCompleted() {
+        refreshesCompleted.increment();
+    }
+
+    public void refreshFailed() {
+        refreshesFailed.increment();
+    }
+
+    public void refreshRejected() {
+        refreshesRejected.increment();
+    }
+
+    public void refreshSkipped() {
+        refreshesSkipped.increment();
+    }
+
+    public void loadTimeout() {
+        loadTimeouts.increment();
+    }
 
     public void l1Hit(boolean nullValue) {
         l1Hits.increment();
@@ -67,6 +102,8 @@ public final class StatsCounter {
         long h2 = l2Hits.sum();
         long m = misses.sum();
         return new CacheStats(h1 + h2 + m, h1, h2, m, nullHits.sum(), loadSuccesses.sum(), loadFailures.sum(),
-                loadNanos.sum(), puts.sum(), evictions.sum(), l2Errors.sum(), decodeFailures.sum());
+                loadNanos.sum(), puts.sum(), evictions.sum(), l2Errors.sum(), decodeFailures.sum(), staleServed.sum(),
+                refreshesStarted.sum(), refreshesCompleted.sum(), refreshesFailed.sum(), refreshesRejected.sum(),
+                refreshesSkipped.sum(), loadTimeouts.sum());
     }
 }
