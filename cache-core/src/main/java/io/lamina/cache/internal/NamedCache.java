@@ -52,6 +52,9 @@ public final class NamedCache {
     private final AtomicLong generation = new AtomicLong();
     private final RemoteAccess remote;
     private final MissPath miss;
+    private final FailSafe failSafe;
+    private final RefreshAhead refreshAhead;
+    private final WritePath writes;
 
     public NamedCache(String name, ResolvedOptions options, TemplateContext context, RemoteAccess remote) {
         this.name = name;
@@ -60,6 +63,34 @@ public final class NamedCache {
         this.l1 = new LocalTier(options, context.clock(), stats::evictions);
         this.remote = remote;
         this.miss = new MissPath(this, remote, context.nodeId());
+        this.failSafe = new FailSafe(this);
+        this.refreshAhead = new RefreshAhead(this);
+        this.writes = new WritePath(this, remote);
+    }
+
+    LocalTier l1() {
+        return l1;
+    }
+
+    long generation() {
+        return generation.get();
+    }
+
+    MissPath miss() {
+        return miss;
+    }
+
+    ConcurrentHashMap<String, Flight> flights() {
+        return flights;
+    }
+
+    ConcurrentHashMap<String, Flight> refreshes() {
+        return refreshes;
+    }
+
+    /** See {@link RefreshAhead#maybeRefresh}. */
+    public void maybeRefresh(L1Entry hit, Object key, Type type, Class<?> raw, Duration ttl, Object loader) {
+        refreshAhead.maybeRefresh(hit, key, type, raw, ttl, loader);
     }
 
     public String name() {
@@ -177,11 +208,11 @@ public final class NamedCache {
         } catch (Throwable failure) {
             p.release();
             stats.loadFailure(context.clock().nanoTime() - start);
-            Object stale = failure instanceof Exception ? staleFor(key, type, raw, p) : null;
+            Object stale = failure instanceof Exception ? failSafe.staleFor(key, type, raw, p) : null;
             if (stale != null) {
                 mine.stale(stale);
                 mine.future().completeExceptionally(failure);
-                return unwrap(serveStale(mine, key, formatted, stale));
+                return unwrap(failSafe.serveStale(mine, key, formatted, stale));
             }
             mine.future().completeExceptionally(failure);
             throw Failures.propagate(failure, name, key);
@@ -275,7 +306,7 @@ public final class NamedCache {
                 stats.miss();
             }
             long joined = context.tags().sequence();
-            return guard(running, key, formatted, raw, running.future().handle((result, failure) -> {
+            return failSafe.guard(running, key, formatted, raw, running.future().handle((result, failure) -> {
                 if (failure != null) {
                     return CompletableFuture.failedFuture(Failures.forAsync(failure, name, key));
                 }
@@ -305,7 +336,7 @@ public final class NamedCache {
             if (!counted) {
                 stats.miss();
             }
-            mine.stale(staleFor(key, type, raw, p));
+            mine.stale(failSafe.staleFor(key, type, raw, p));
             return leadAsync(mine, key, formatted, p, loader, ttl);
         });
         // the flight leaves the map before anyone sees it complete: a later caller never joins a finished load
@@ -317,7 +348,7 @@ public final class NamedCache {
                 mine.future().complete(value);
             }
         });
-        return guard(mine, key, formatted, raw, done.handle((value, failure) -> {
+        return failSafe.guard(mine, key, formatted, raw, done.handle((value, failure) -> {
             if (failure != null) {
                 throw new java.util.concurrent.CompletionException(Failures.forAsync(failure, name, key));
             }
@@ -361,39 +392,7 @@ public final class NamedCache {
         }).thenCompose(f -> f);
     }
 
-    // ---- fail-safe and timeouts -----------------------------------------------------------------------
-
-    /**
-     * The value to serve if this load fails: the L1 copy past its freshness (kept for the fail-safe
-     * window, its tags still current), else the stale entry L2 still holds. Null when fail-safe is off.
-     */
-    private Object staleFor(Object key, Type type, Class<?> raw, Prepared p) {
-        if (!options.failSafeOn()) {
-            return null;
-        }
-        L1Entry e = l1.get(key);
-        if (e != null && e.tagsCurrent() && (e.value() == L1Entry.NULL || raw.isInstance(e.value()))) {
-            return e.value();
-        }
-        return p != null && p.stale != null ? miss.staleValue(p.stale, type, raw, p.key) : null;
-    }
-
-    /**
-     * Serves a stale value after a failed or timed-out load, and lets it stand in as fresh for
-     * {@code failSafeThrottle}, so the loader is not retried for the key at once (unless the key is
-     * written meanwhile: the stand-in goes through the same fenced install).
-     */
-    private Object serveStale(Flight flight, Object key, String formatted, Object stale) {
-        stats.staleServed();
-        if (options.l1Enabled()) {
-            long until = Durations.saturatedAdd(context.clock().nanoTime(), Durations.toNanos(options.failSafeThrottle()));
-            L1Entry current = l1.get(key);
-            L1Entry standIn = current != null && current.value() == stale ? current.asStale(until)
-                    : new L1Entry(key, formatted, stale, until, Long.MAX_VALUE, until, new TagVersion[0], new long[0], true);
-            install(flight, key, standIn);
-        }
-        return stale;
-    }
+    // ---- loads under a timeout ----------------------------------------------------------------------
 
     /**
      * A synchronous {@code remember} on a cache with a soft or hard timeout: the loader runs on the loader
@@ -411,7 +410,7 @@ public final class NamedCache {
         }
     }
 
-    private static Object callSync(Object loader, io.lamina.cache.LoadContext ctx) {
+    static Object callSync(Object loader, io.lamina.cache.LoadContext ctx) {
         try {
             return loader instanceof Loader<?> plain ? plain.load() : ((ContextLoader<?>) loader).load(ctx);
         } catch (RuntimeException | Error e) {
@@ -421,155 +420,10 @@ public final class NamedCache {
         }
     }
 
-    /**
-     * What an asynchronous caller (or a synchronous one under a timeout) gets: the load's value; or, when
-     * the load fails, the stale value fail-safe kept; or, past {@code softTimeout}, the stale value while the
-     * load goes on; or, past {@code hardTimeout}, the stale value or a {@link io.lamina.cache.CacheLoadTimeoutException}.
-     * Never blocks: timeouts fire from a delayed executor.
-     */
-    private CompletableFuture<Object> guard(Flight flight, Object key, String formatted, Class<?> raw, CompletableFuture<Object> load) {
-        if (!options.failSafeOn() && !options.timed()) {
-            return load;
-        }
-        CompletableFuture<Object> out = new CompletableFuture<>();
-        // one of the three outcomes settles the caller's future; its side effects (counters, the stand-in)
-        // happen before the caller can see the result
-        java.util.concurrent.atomic.AtomicBoolean settled = new java.util.concurrent.atomic.AtomicBoolean();
-        load.whenComplete((value, failure) -> {
-            if (failure == null) {
-                if (settled.compareAndSet(false, true)) {
-                    out.complete(value);
-                }
-                return;
-            }
-            Throwable cause = Failures.unwrap(failure);
-            Object stale = cause instanceof Exception ? staleOf(flight, key, raw) : null;
-            if (settled.compareAndSet(false, true)) {
-                if (stale != null) {
-                    out.complete(serveStale(flight, key, formatted, stale));
-                } else {
-                    out.completeExceptionally(cause);
-                }
-            }
-        });
-        if (options.softTimeout() != null) {
-            CompletableFuture.delayedExecutor(options.softTimeout().toNanos(), TimeUnit.NANOSECONDS).execute(() -> {
-                if (settled.get()) {
-                    return;
-                }
-                Object stale = staleOf(flight, key, raw);
-                if (stale != null && settled.compareAndSet(false, true)) {
-                    stats.loadTimeout();
-                    stats.staleServed();   // the load goes on and fills the cache when it finishes
-                    out.complete(stale);
-                } else if (stale == null && !settled.get()) {
-                    stats.loadTimeout();
-                }
-            });
-        }
-        if (options.hardTimeout() != null) {
-            CompletableFuture.delayedExecutor(options.hardTimeout().toNanos(), TimeUnit.NANOSECONDS).execute(() -> {
-                Object stale = staleOf(flight, key, raw);
-                if (!settled.compareAndSet(false, true)) {
-                    return;
-                }
-                if (options.softTimeout() == null) {
-                    stats.loadTimeout();
-                }
-                if (stale != null) {
-                    out.complete(serveStale(flight, key, formatted, stale));
-                } else {
-                    out.completeExceptionally(new io.lamina.cache.CacheLoadTimeoutException("the load of key " + key
-                            + " in cache '" + name + "' took longer than hardTimeout " + options.hardTimeout()
-                            + "; it goes on in the background"));
-                }
-            });
-        }
-        return out;
-    }
-
-    private Object staleOf(Flight flight, Object key, Class<?> raw) {
-        Object stale = flight.stale();
-        return stale != null ? stale : staleFor(key, null, raw, null);
-    }
-
-    // ---- refresh-ahead --------------------------------------------------------------------------------
-
-    /**
-     * An L1 hit past its refresh point: reload the key in the background, once per key in this JVM (the
-     * entry is claimed), and once per cluster (the refresh takes the key's lock without waiting; if
-     * another node holds it, that node refreshes). The refresh is fenced like every fill. The caller has
-     * its value already.
-     */
-    public void maybeRefresh(L1Entry hit, Object key, Type type, Class<?> raw, Duration ttl, Object loader) {
-        if (!hit.claimRefresh()) {
-            return;
-        }
-        String formatted = hit.formatted() != null ? hit.formatted() : context.keys().format(key);
-        Flight mine = new Flight(key, null, context.tags().sequence(), generation.get());
-        if (flights.containsKey(formatted) || refreshes.putIfAbsent(formatted, mine) != null) {
-            return;
-        }
-        stats.refreshStarted();
-        try {
-            context.loaders().execute(() -> refresh(mine, key, formatted, type, raw, ttl, loader));
-        } catch (java.util.concurrent.RejectedExecutionException full) {
-            refreshes.remove(formatted, mine);
-            stats.refreshRejected();
-        }
-    }
-
-    private void refresh(Flight mine, Object key, String formatted, Type type, Class<?> raw, Duration ttl, Object loader) {
-        miss.prepareRefresh(formatted, type, raw).thenCompose(p -> {
-            if (p.skip) {
-                stats.refreshSkipped();
-                return CompletableFuture.completedFuture(null);
-            }
-            if (p.isResolved()) {
-                // another node refreshed it already
-                fillFromRemote(mine, key, formatted, p.resolved, p.envelope);
-                stats.refreshCompleted();
-                return CompletableFuture.completedFuture(p.resolved);
-            }
-            if (p.stamp != 0) {
-                mine.stamp(p.stamp);
-            }
-            LoadContextImpl ctx = new LoadContextImpl(name, key, context.maxTagsPerEntry());
-            long start = context.clock().nanoTime();
-            CompletionStage<?> stage;
-            try {
-                stage = loader instanceof AsyncLoader<?> async ? async.load(ctx) : CompletableFuture.completedFuture(callSync(loader, ctx));
-            } catch (Throwable failure) {
-                stage = CompletableFuture.failedFuture(failure);
-            }
-            return stage.toCompletableFuture().handle((value, failure) -> {
-                ctx.close();
-                if (failure != null) {
-                    p.release();
-                    stats.loadFailure(context.clock().nanoTime() - start);
-                    return CompletableFuture.failedFuture(failure);
-                }
-                stats.loadSuccess(context.clock().nanoTime() - start);
-                return miss.finish(p, value, ctx, ttl).thenApply(finished -> {
-                    if (finished.fillL1()) {
-                        fill(mine, key, formatted, value, finished.ttlNanos(), ctx.tagSet());
-                    }
-                    stats.refreshCompleted();
-                    return (Object) value;
-                });
-            }).thenCompose(f -> f);
-        }).whenComplete((value, failure) -> {
-            refreshes.remove(formatted, mine);
-            if (failure != null) {
-                stats.refreshFailed();   // the current value stays until it expires
-            }
-        });
-    }
-
     // ---- filling L1 -----------------------------------------------------------------------------------
 
     /** Stores a loaded value in L1, unless the flight was fenced or one of its tags went stale meanwhile. */
-    private void fill(Flight flight, Object key, String formatted, Object value, long ttlNanos, Collection<String> tags) {
+    void fill(Flight flight, Object key, String formatted, Object value, long ttlNanos, Collection<String> tags) {
         if (!options.l1Enabled()) {
             return;
         }
@@ -577,7 +431,7 @@ public final class NamedCache {
     }
 
     /** Stores in L1 a value read from L2; its L1 life never outlives the L2 entry's freshness. */
-    private void fillFromRemote(Flight flight, Object key, String formatted, Object value, Envelope envelope) {
+    void fillFromRemote(Flight flight, Object key, String formatted, Object value, Envelope envelope) {
         if (!options.l1Enabled()) {
             return;
         }
@@ -598,7 +452,7 @@ public final class NamedCache {
                 tags.subList(0, userTags), observed, refreshAt));
     }
 
-    private void install(Flight flight, Object key, L1Entry entry) {
+    void install(Flight flight, Object key, L1Entry entry) {
         l1.map().compute(key, (k, current) -> {
             if (flight.fenced() || flight.generation() != generation.get()) {
                 return current;
@@ -613,7 +467,7 @@ public final class NamedCache {
     }
 
     /** An L1 entry; {@code observed} null means: the tags' versions as this JVM knows them now. */
-    private L1Entry entry(Object key, String formatted, Object value, long ttlNanos, Collection<String> tags, long[] observed,
+    L1Entry entry(Object key, String formatted, Object value, long ttlNanos, Collection<String> tags, long[] observed,
             long refreshAt) {
         long now = context.clock().nanoTime();
         long l1Nanos = options.l1Ttl() == null ? ttlNanos : Math.min(ttlNanos, Durations.toNanos(options.l1Ttl()));
@@ -659,95 +513,22 @@ public final class NamedCache {
         return null;
     }
 
-    /** Stores {@code value} in L2 then L1; a running load of the key can no longer store its own result. */
+    /** See {@link WritePath#put}. */
     public void put(Object key, Object value, Duration ttl, Collection<String> tags) {
-        String formatted = context.keys().format(key);
-        stats.put();
-        if (value == null && !options.cacheNulls()) {
-            invalidate(key);
-            return;
-        }
-        Duration base = ttl != null ? ttl : value == null ? options.nullTtl() : options.ttl();
-        long ttlNanos = options.jitteredNanos(base);
-        if (remote != null) {
-            RemoteKey rk = new RemoteKey(context.namespace(), name, formatted);
-            byte[] bytes = null;
-            try {
-                bytes = putEnvelope(value, ttlNanos, tags);
-            } catch (CodecException e) {
-                remote.unreadable("value put at " + rk + " (not stored remotely; the key is invalidated there)", e, stats);
-            }
-            Duration l2Ttl = Duration.ofNanos(Durations.saturatedAdd(ttlNanos, Durations.toNanos(options.failSafe())));
-            byte[] stored = bytes;
-            remote.await(remote.start(() -> stored != null ? remote.tier().put(rk, stored, l2Ttl) : remote.tier().invalidate(rk)),
-                    Duration.ZERO, null, "put of " + rk, stats);
-        }
-        L1Entry entry = options.l1Enabled() ? entry(key, formatted, value, ttlNanos, tags, null, Long.MIN_VALUE) : null;
-        l1.map().compute(key, (k, current) -> {
-            fence(formatted);
-            if (entry != null) {
-                l1.indexed(entry);
-            }
-            return entry;
-        });
+        writes.put(key, value, ttl, tags);
     }
 
-    /**
-     * The envelope of a put: its tags' versions are this JVM's view, or Redis's when unknown (created
-     * now if Redis has none). Blocks on the remote tier for unknown tags only.
-     */
-    private byte[] putEnvelope(Object value, long ttlNanos, Collection<String> tags) {
-        List<String> all = miss.withCacheTag(tags);
-        long[] versions = remote.await(miss.tagVersions(all, context.tags().sequence()), Duration.ZERO, null,
-                "versions of tags " + all, stats);
-        if (versions == null) {
-            throw new CodecException("tag versions unavailable");
-        }
-        return miss.envelope(value, null, ttlNanos, all, versions).encode();
-    }
-
-    /** Removes {@code key} from L2 then L1; a running load of it can no longer store its result. */
+    /** See {@link WritePath#invalidate}. */
     public void invalidate(Object key) {
-        String formatted = context.keys().format(key);
-        if (remote != null) {
-            RemoteKey rk = new RemoteKey(context.namespace(), name, formatted);
-            remote.await(remote.start(() -> remote.tier().invalidate(rk)), Duration.ZERO, null, "invalidate of " + rk, stats);
-        }
-        l1.map().compute(key, (k, current) -> {
-            fence(formatted);
-            return null;
-        });
+        writes.invalidate(key);
     }
 
-    /**
-     * Another node wrote these keys (named by their string form): drop their L1 copies and fence their
-     * running loads, so an L2 read that was in flight cannot install the old value.
-     */
+    /** See {@link WritePath#invalidateFromBus}. */
     public void invalidateFromBus(List<String> formattedKeys) {
-        for (String formatted : formattedKeys) {
-            Flight running = flights.get(formatted);
-            if (running != null) {
-                dropLocal(running.key(), formatted);
-            }
-            Flight refreshing = refreshes.get(formatted);
-            if (refreshing != null) {
-                dropLocal(refreshing.key(), formatted);
-            }
-            L1Entry cached = l1.byFormatted(formatted);
-            if (cached != null) {
-                dropLocal(cached.key(), formatted);
-            }
-        }
+        writes.invalidateFromBus(formattedKeys);
     }
 
-    private void dropLocal(Object key, String formatted) {
-        l1.map().compute(key, (k, current) -> {
-            fence(formatted);
-            return null;
-        });
-    }
-
-    /** Removes every L1 entry; every running load is fenced. */
+    /** Removes every L1 entry; every running load and refresh is fenced. */
     public void invalidateAll() {
         generation.incrementAndGet();
         flights.forEach((k, flight) -> {
@@ -761,7 +542,8 @@ public final class NamedCache {
         l1.invalidateAll();
     }
 
-    private void fence(String formatted) {
+    /** Fences the running load and refresh of a key: they can no longer store their result. */
+    void fence(String formatted) {
         Flight running = flights.get(formatted);
         if (running != null) {
             running.fence();

@@ -410,20 +410,14 @@ public final class RedisTier implements RemoteTier {
             if (cluster) {
                 var servers = config.useClusterServers();
                 uris.forEach(u -> servers.addNodeAddress(address(redisUri(u))));
-                servers.setTimeout(timeout).setConnectTimeout(connect).setRetryAttempts(0)
-                        .setSslVerificationMode(SslVerificationMode.STRICT).setUsername(user).setPassword(pass)
-                        .setMasterConnectionMinimumIdleSize(1).setSlaveConnectionMinimumIdleSize(1);
+                common(servers, timeout, connect, user, pass).setMasterConnectionMinimumIdleSize(1).setSlaveConnectionMinimumIdleSize(1);
             } else if (!first.getSentinels().isEmpty()) {
                 var servers = config.useSentinelServers().setMasterName(first.getSentinelMasterId());
                 first.getSentinels().forEach(s -> servers.addSentinelAddress(address(s)));
-                servers.setTimeout(timeout).setConnectTimeout(connect).setRetryAttempts(0)
-                        .setSslVerificationMode(SslVerificationMode.STRICT).setUsername(user).setPassword(pass)
-                        .setMasterConnectionMinimumIdleSize(1).setSlaveConnectionMinimumIdleSize(1)
+                common(servers, timeout, connect, user, pass).setMasterConnectionMinimumIdleSize(1).setSlaveConnectionMinimumIdleSize(1)
                         .setCheckSentinelsList(false);
             } else {
-                config.useSingleServer().setAddress(address(first)).setDatabase(first.getDatabase())
-                        .setTimeout(timeout).setConnectTimeout(connect).setRetryAttempts(0)
-                        .setSslVerificationMode(SslVerificationMode.STRICT).setUsername(user).setPassword(pass)
+                common(config.useSingleServer().setAddress(address(first)).setDatabase(first.getDatabase()), timeout, connect, user, pass)
                         .setConnectionMinimumIdleSize(1).setConnectionPoolSize(8)
                         .setSubscriptionConnectionMinimumIdleSize(1).setSubscriptionConnectionPoolSize(4);
             }
@@ -438,6 +432,13 @@ public final class RedisTier implements RemoteTier {
                 }
             }
             return config;
+        }
+
+        /** What every topology shares: bounded timeouts, no retries (a miss is cheaper), strict TLS, ACL user. */
+        private static <T extends org.redisson.config.BaseConfig<T>> T common(T config, int timeout, int connect, String user,
+                String pass) {
+            return config.setTimeout(timeout).setConnectTimeout(connect).setRetryAttempts(0)
+                    .setSslVerificationMode(SslVerificationMode.STRICT).setUsername(user).setPassword(pass);
         }
 
         private static String address(RedisURI uri) {

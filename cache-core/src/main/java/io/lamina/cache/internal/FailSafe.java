@@ -1,0 +1,133 @@
+package io.lamina.cache.internal;
+
+import io.lamina.cache.AsyncLoader;
+import io.lamina.cache.internal.MissPath.Prepared;
+import io.lamina.cache.internal.l1.L1Entry;
+import io.lamina.cache.internal.load.Failures;
+import io.lamina.cache.internal.load.Flight;
+import io.lamina.cache.internal.load.LoadContextImpl;
+import io.lamina.cache.internal.tag.TagVersion;
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Fail-safe and loader timeouts for one named cache: which stale value may stand in when a load fails,
+ * serving it (with the throttle), and the guard that turns a load's outcome, a soft timeout or a hard
+ * timeout into what the caller gets.
+ */
+final class FailSafe {
+
+    private final NamedCache cache;
+
+    FailSafe(NamedCache cache) {
+        this.cache = cache;
+    }
+
+    /**
+     * The value to serve if this load fails: the L1 copy past its freshness (kept for the fail-safe
+     * window, its tags still current), else the stale entry L2 still holds. Null when fail-safe is off.
+     */
+    Object staleFor(Object key, Type type, Class<?> raw, Prepared p) {
+        if (!cache.options().failSafeOn()) {
+            return null;
+        }
+        L1Entry e = cache.l1().get(key);
+        if (e != null && e.tagsCurrent() && (e.value() == L1Entry.NULL || raw.isInstance(e.value()))) {
+            return e.value();
+        }
+        return p != null && p.stale != null ? cache.miss().staleValue(p.stale, type, raw, p.key) : null;
+    }
+
+    /**
+     * Serves a stale value after a failed or timed-out load, and lets it stand in as fresh for
+     * {@code failSafeThrottle}, so the loader is not retried for the key at once (unless the key is
+     * written meanwhile: the stand-in goes through the same fenced install).
+     */
+    Object serveStale(Flight flight, Object key, String formatted, Object stale) {
+        cache.stats().staleServed();
+        if (cache.options().l1Enabled()) {
+            long until = Durations.saturatedAdd(cache.context().clock().nanoTime(), Durations.toNanos(cache.options().failSafeThrottle()));
+            L1Entry current = cache.l1().get(key);
+            L1Entry standIn = current != null && current.value() == stale ? current.asStale(until)
+                    : new L1Entry(key, formatted, stale, until, Long.MAX_VALUE, until, new TagVersion[0], new long[0], true);
+            cache.install(flight, key, standIn);
+        }
+        return stale;
+    }
+
+    /**
+     * What an asynchronous caller (or a synchronous one under a timeout) gets: the load's value; or, when
+     * the load fails, the stale value fail-safe kept; or, past {@code softTimeout}, the stale value while the
+     * load goes on; or, past {@code hardTimeout}, the stale value or a {@link io.lamina.cache.CacheLoadTimeoutException}.
+     * Never blocks: timeouts fire from a delayed executor.
+     */
+    CompletableFuture<Object> guard(Flight flight, Object key, String formatted, Class<?> raw, CompletableFuture<Object> load) {
+        if (!cache.options().failSafeOn() && !cache.options().timed()) {
+            return load;
+        }
+        CompletableFuture<Object> out = new CompletableFuture<>();
+        // one of the three outcomes settles the caller's future; its side effects (counters, the stand-in)
+        // happen before the caller can see the result
+        java.util.concurrent.atomic.AtomicBoolean settled = new java.util.concurrent.atomic.AtomicBoolean();
+        load.whenComplete((value, failure) -> {
+            if (failure == null) {
+                if (settled.compareAndSet(false, true)) {
+                    out.complete(value);
+                }
+                return;
+            }
+            Throwable cause = Failures.unwrap(failure);
+            Object stale = cause instanceof Exception ? staleOf(flight, key, raw) : null;
+            if (settled.compareAndSet(false, true)) {
+                if (stale != null) {
+                    out.complete(serveStale(flight, key, formatted, stale));
+                } else {
+                    out.completeExceptionally(cause);
+                }
+            }
+        });
+        if (cache.options().softTimeout() != null) {
+            CompletableFuture.delayedExecutor(cache.options().softTimeout().toNanos(), TimeUnit.NANOSECONDS).execute(() -> {
+                if (settled.get()) {
+                    return;
+                }
+                Object stale = staleOf(flight, key, raw);
+                if (stale != null && settled.compareAndSet(false, true)) {
+                    cache.stats().loadTimeout();
+                    cache.stats().staleServed();   // the load goes on and fills the cache when it finishes
+                    out.complete(stale);
+                } else if (stale == null && !settled.get()) {
+                    cache.stats().loadTimeout();
+                }
+            });
+        }
+        if (cache.options().hardTimeout() != null) {
+            CompletableFuture.delayedExecutor(cache.options().hardTimeout().toNanos(), TimeUnit.NANOSECONDS).execute(() -> {
+                Object stale = staleOf(flight, key, raw);
+                if (!settled.compareAndSet(false, true)) {
+                    return;
+                }
+                if (cache.options().softTimeout() == null) {
+                    cache.stats().loadTimeout();
+                }
+                if (stale != null) {
+                    out.complete(serveStale(flight, key, formatted, stale));
+                } else {
+                    out.completeExceptionally(new io.lamina.cache.CacheLoadTimeoutException("the load of key " + key
+                            + " in cache '" + cache.name() + "' took longer than hardTimeout " + cache.options().hardTimeout()
+                            + "; it goes on in the background"));
+                }
+            });
+        }
+        return out;
+    }
+
+    private Object staleOf(Flight flight, Object key, Class<?> raw) {
+        Object stale = flight.stale();
+        return stale != null ? stale : staleFor(key, null, raw, null);
+    }
+
+}

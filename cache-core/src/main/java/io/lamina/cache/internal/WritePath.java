@@ -1,0 +1,115 @@
+package io.lamina.cache.internal;
+
+import io.lamina.cache.internal.l1.L1Entry;
+import io.lamina.cache.internal.load.Flight;
+import io.lamina.cache.internal.remote.RemoteAccess;
+import io.lamina.cache.spi.CodecException;
+import io.lamina.cache.spi.RemoteKey;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The write path of one named cache: {@code put} and {@code invalidate} change Redis first, then L1 (a
+ * running load of the key is fenced inside the same {@code compute}); invalidations from other nodes drop
+ * L1 copies and fence running loads. Publishing on the bus is the template's job, after these return.
+ */
+final class WritePath {
+
+    private final NamedCache cache;
+    private final RemoteAccess remote;
+
+    WritePath(NamedCache cache, RemoteAccess remote) {
+        this.cache = cache;
+        this.remote = remote;
+    }
+
+    /** Stores {@code value} in L2 then L1; a running load of the key can no longer store its own result. */
+    public void put(Object key, Object value, Duration ttl, Collection<String> tags) {
+        String formatted = cache.context().keys().format(key);
+        cache.stats().put();
+        if (value == null && !cache.options().cacheNulls()) {
+            invalidate(key);
+            return;
+        }
+        Duration base = ttl != null ? ttl : value == null ? cache.options().nullTtl() : cache.options().ttl();
+        long ttlNanos = cache.options().jitteredNanos(base);
+        if (remote != null) {
+            RemoteKey rk = new RemoteKey(cache.context().namespace(), cache.name(), formatted);
+            byte[] bytes = null;
+            try {
+                bytes = putEnvelope(value, ttlNanos, tags);
+            } catch (CodecException e) {
+                remote.unreadable("value put at " + rk + " (not stored remotely; the key is invalidated there)", e, cache.stats());
+            }
+            Duration l2Ttl = Duration.ofNanos(Durations.saturatedAdd(ttlNanos, Durations.toNanos(cache.options().failSafe())));
+            byte[] stored = bytes;
+            remote.await(remote.start(() -> stored != null ? remote.tier().put(rk, stored, l2Ttl) : remote.tier().invalidate(rk)),
+                    Duration.ZERO, null, "put of " + rk, cache.stats());
+        }
+        L1Entry entry = cache.options().l1Enabled() ? cache.entry(key, formatted, value, ttlNanos, tags, null, Long.MIN_VALUE) : null;
+        cache.l1().map().compute(key, (k, current) -> {
+            cache.fence(formatted);
+            if (entry != null) {
+                cache.l1().indexed(entry);
+            }
+            return entry;
+        });
+    }
+
+    /**
+     * The envelope of a put: its tags' versions are this JVM's view, or Redis's when unknown (created
+     * now if Redis has none). Blocks on the remote tier for unknown tags only.
+     */
+    private byte[] putEnvelope(Object value, long ttlNanos, Collection<String> tags) {
+        List<String> all = cache.miss().withCacheTag(tags);
+        long[] versions = remote.await(cache.miss().tagVersions(all, cache.context().tags().sequence()), Duration.ZERO, null,
+                "versions of tags " + all, cache.stats());
+        if (versions == null) {
+            throw new CodecException("tag versions unavailable");
+        }
+        return cache.miss().envelope(value, null, ttlNanos, all, versions).encode();
+    }
+
+    /** Removes {@code key} from L2 then L1; a running load of it can no longer store its result. */
+    public void invalidate(Object key) {
+        String formatted = cache.context().keys().format(key);
+        if (remote != null) {
+            RemoteKey rk = new RemoteKey(cache.context().namespace(), cache.name(), formatted);
+            remote.await(remote.start(() -> remote.tier().invalidate(rk)), Duration.ZERO, null, "invalidate of " + rk, cache.stats());
+        }
+        cache.l1().map().compute(key, (k, current) -> {
+            cache.fence(formatted);
+            return null;
+        });
+    }
+
+    /**
+     * Another node wrote these keys (named by their string form): drop their L1 copies and fence their
+     * running loads, so an L2 read that was in flight cannot install the old value.
+     */
+    public void invalidateFromBus(List<String> formattedKeys) {
+        for (String formatted : formattedKeys) {
+            Flight running = cache.flights().get(formatted);
+            if (running != null) {
+                dropLocal(running.key(), formatted);
+            }
+            Flight refreshing = cache.refreshes().get(formatted);
+            if (refreshing != null) {
+                dropLocal(refreshing.key(), formatted);
+            }
+            L1Entry cached = cache.l1().byFormatted(formatted);
+            if (cached != null) {
+                dropLocal(cached.key(), formatted);
+            }
+        }
+    }
+
+    private void dropLocal(Object key, String formatted) {
+        cache.l1().map().compute(key, (k, current) -> {
+            cache.fence(formatted);
+            return null;
+        });
+    }
+
+}
