@@ -33,4 +33,10 @@ public interface LoadContext {
      * @throws IllegalArgumentException if the TTL is zero or negative
      */
     LoadContext ttl(Duration ttl);
+
+    /**
+     * Returns the loaded value to the caller (and to callers waiting for the same load) without storing
+     * it in any tier, as Spring's {@code unless} does.
+     */
+    LoadContext doNotCache();
 }

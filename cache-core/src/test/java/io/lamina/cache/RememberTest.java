@@ -266,6 +266,17 @@ class RememberTest {
     }
 
     @Test
+    void doNotCache_returnsTheValueWithoutStoringIt() {
+        assertThat(cache.remember("products", 1L, Product.class, ctx -> {
+            ctx.doNotCache();
+            return load(1);
+        })).isEqualTo(new Product(1, "p1"));
+        assertThat(cache.getIfPresent("products", 1L, Product.class)).isNull();
+        cache.remember("products", 1L, Product.class, () -> load(1));
+        assertThat(loads).hasValue(2);
+    }
+
+    @Test
     void cacheNames_listDeclaredAndUsedCaches() {
         cache.remember("used", 1, Product.class, () -> load(1));
         assertThat(cache.cacheNames()).contains("products", "used");

@@ -320,7 +320,7 @@ final class MissPath {
      */
     CompletableFuture<Finished> finish(Prepared p, Object value, LoadContextImpl ctx, Duration callTtl) {
         ResolvedOptions options = cache.options();
-        if (value == null && !options.cacheNulls()) {
+        if ((value == null && !options.cacheNulls()) || !ctx.cacheable()) {
             p.release();
             return CompletableFuture.completedFuture(new Finished(false, 0));
         }

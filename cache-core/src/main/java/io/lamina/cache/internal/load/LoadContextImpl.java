@@ -19,6 +19,7 @@ public final class LoadContextImpl implements LoadContext {
     private final int maxTags;
     private final Set<String> tags = new LinkedHashSet<>();
     private Duration ttl;
+    private volatile boolean doNotCache;
     private volatile boolean closed;
 
     public LoadContextImpl(String cacheName, Object key, int maxTags) {
@@ -69,6 +70,18 @@ public final class LoadContextImpl implements LoadContext {
         }
         this.ttl = ttl;
         return this;
+    }
+
+    @Override
+    public LoadContext doNotCache() {
+        checkOpen();
+        this.doNotCache = true;
+        return this;
+    }
+
+    /** Whether the loader asked for its value not to be cached. */
+    public boolean cacheable() {
+        return !doNotCache;
     }
 
     /** The tags set so far. */
