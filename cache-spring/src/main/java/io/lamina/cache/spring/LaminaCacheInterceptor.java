@@ -1,0 +1,302 @@
+package io.lamina.cache.spring;
+
+import io.lamina.cache.CacheTemplate;
+import io.lamina.cache.LoadContext;
+import io.lamina.cache.spring.MethodOperations.CachedOperation;
+import io.lamina.cache.spring.MethodOperations.InvalidateOperation;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.context.expression.BeanFactoryResolver;
+import org.springframework.context.expression.MethodBasedEvaluationContext;
+import org.springframework.core.DefaultParameterNameDiscoverer;
+import org.springframework.core.ParameterNameDiscoverer;
+import org.springframework.expression.EvaluationException;
+import org.springframework.expression.Expression;
+
+/**
+ * Applies {@link Cached}, {@link Invalidate} and {@link InvalidateTags} around a call, through a
+ * {@link CacheTemplate}. Thread-safe; holds no per-call state.
+ */
+final class LaminaCacheInterceptor implements MethodInterceptor {
+
+    private static final ParameterNameDiscoverer PARAMETER_NAMES = new DefaultParameterNameDiscoverer();
+
+    private final CacheOperationSource source;
+    private final Supplier<? extends CacheTemplate> templates;
+    private volatile CacheTemplate template;
+    private volatile BeanFactory beanFactory;
+
+    LaminaCacheInterceptor(CacheOperationSource source, Supplier<? extends CacheTemplate> templates) {
+        this.source = source;
+        this.templates = templates;
+    }
+
+    void beanFactory(BeanFactory beanFactory) {
+        this.beanFactory = beanFactory;
+    }
+
+    @Override
+    public Object invoke(MethodInvocation invocation) throws Throwable {
+        Object target = invocation.getThis();
+        Class<?> targetClass = target != null ? AopUtils.getTargetClass(target) : invocation.getMethod().getDeclaringClass();
+        MethodOperations ops = source.operations(invocation.getMethod(), targetClass);
+        if (ops == null) {
+            return invocation.proceed();
+        }
+        Call call = new Call(ops, invocation, target, targetClass);
+        call.invalidate(true, null);
+        Object returned;
+        CachedOperation cached = ops.cached();
+        if (cached != null && call.condition(cached.condition())) {
+            returned = switch (cached.kind()) {
+                case VALUE -> call.remember(cached);
+                case OPTIONAL -> Optional.ofNullable(call.remember(cached));
+                case ASYNC -> call.rememberAsync(cached);
+            };
+        } else {
+            returned = invocation.proceed();
+        }
+        if (!ops.invalidatesAfter()) {
+            return returned;
+        }
+        if (returned instanceof CompletionStage<?> stage && isFutureType(ops.method().getReturnType())) {
+            return stage.toCompletableFuture().thenApply(value -> {
+                call.invalidate(false, value);
+                return value;
+            });
+        }
+        call.invalidate(false, returned instanceof Optional<?> o ? o.orElse(null) : returned);
+        return returned;
+    }
+
+    private static boolean isFutureType(Class<?> type) {
+        return type == CompletableFuture.class || type == CompletionStage.class;
+    }
+
+    private CacheTemplate template() {
+        CacheTemplate t = template;
+        if (t == null) {
+            t = templates.get();
+            if (t == null) {
+                throw new IllegalStateException("no CacheTemplate for the Lamina cache annotations");
+            }
+            template = t;
+        }
+        return t;
+    }
+
+    /** One intercepted call: its evaluation context and the steps of the operations. */
+    private final class Call {
+
+        private final MethodOperations ops;
+        private final MethodInvocation invocation;
+        private final MethodBasedEvaluationContext context;
+
+        Call(MethodOperations ops, MethodInvocation invocation, Object target, Class<?> targetClass) {
+            this.ops = ops;
+            this.invocation = invocation;
+            Object[] args = invocation.getArguments();
+            this.context = new MethodBasedEvaluationContext(new LaminaExpressionRoot(ops.method(), args, target, targetClass),
+                    ops.method(), args, PARAMETER_NAMES);
+            BeanFactory factory = beanFactory;
+            if (factory != null) {
+                context.setBeanResolver(new BeanFactoryResolver(factory));
+            }
+        }
+
+        boolean condition(Expression condition) {
+            return condition == null || Boolean.TRUE.equals(condition.getValue(context, Boolean.class));
+        }
+
+        Object remember(CachedOperation op) throws Throwable {
+            try {
+                return template().remember(op.cache(), key(op.key(), "@Cached"), op.type(), ctx -> {
+                    Object value = proceed();
+                    if (op.kind() == MethodOperations.Kind.OPTIONAL) {
+                        value = value == null ? null : ((Optional<?>) value).orElse(null);
+                    }
+                    describe(op, ctx, value);
+                    return value;
+                });
+            } catch (MethodFailure failure) {
+                throw failure.getCause();
+            }
+        }
+
+        CompletableFuture<Object> rememberAsync(CachedOperation op) {
+            CompletableFuture<Object> loaded = template().rememberAsync(op.cache(), key(op.key(), "@Cached"), op.type(), ctx -> {
+                Object stage;
+                try {
+                    stage = invocation.proceed();
+                } catch (Throwable t) {
+                    return CompletableFuture.failedFuture(unchecked(t));
+                }
+                if (stage == null) {
+                    return CompletableFuture.failedFuture(new IllegalStateException(ops.description()
+                            + " returned null instead of a CompletionStage"));
+                }
+                @SuppressWarnings("unchecked")
+                CompletionStage<Object> result = (CompletionStage<Object>) stage;
+                return result.handle((value, failure) -> {
+                    if (failure != null) {
+                        throw unchecked(unwrap(failure));
+                    }
+                    describe(op, ctx, value);
+                    return value;
+                });
+            });
+            CompletableFuture<Object> out = new CompletableFuture<>();
+            loaded.whenComplete((value, failure) -> {
+                if (failure == null) {
+                    out.complete(value);
+                } else {
+                    Throwable cause = unwrap(failure);
+                    out.completeExceptionally(cause instanceof MethodFailure f ? f.getCause() : cause);
+                }
+            });
+            return out;
+        }
+
+        /** Tags, unless and TTL of a freshly loaded value, set on the load's context. */
+        private void describe(CachedOperation op, LoadContext ctx, Object value) {
+            context.setVariable("result", value);
+            if (op.unless() != null && Boolean.TRUE.equals(op.unless().getValue(context, Boolean.class))) {
+                ctx.doNotCache();
+                return;
+            }
+            List<String> tags = tags(op.tags(), value == null);
+            if (!tags.isEmpty()) {
+                ctx.tags(tags);
+            }
+            Duration ttl = value == null ? op.nullTtl() : op.ttl();
+            if (ttl != null) {
+                ctx.ttl(ttl);
+            }
+        }
+
+        void invalidate(boolean before, Object result) {
+            if (!before) {
+                context.setVariable("result", result);
+            }
+            for (InvalidateOperation op : ops.invalidates()) {
+                if (op.beforeInvocation() == before) {
+                    template().invalidate(op.cache(), key(op.key(), "@Invalidate"));
+                }
+            }
+            if (ops.tags() != null && ops.tags().beforeInvocation() == before) {
+                List<String> tags = tags(ops.tags().tags(), false);
+                if (!tags.isEmpty()) {
+                    template().invalidateTags(tags.toArray(String[]::new));
+                }
+            }
+        }
+
+        private Object key(Expression expression, String annotation) {
+            Object[] args = invocation.getArguments();
+            if (expression != null) {
+                Object key = expression.getValue(context);
+                if (key == null) {
+                    throw new NullPointerException(annotation + " on " + ops.description() + ": key '"
+                            + expression.getExpressionString() + "' gave null");
+                }
+                return key;
+            }
+            if (args.length == 0) {
+                return ops.method().getName();
+            }
+            for (int i = 0; i < args.length; i++) {
+                if (args[i] == null) {
+                    throw new NullPointerException(annotation + " on " + ops.description() + ": argument " + i
+                            + " is null and the default key cannot hold a null; give a key expression");
+                }
+            }
+            return args.length == 1 ? args[0] : List.of(args);
+        }
+
+        private List<String> tags(List<Expression> expressions, boolean nullResult) {
+            List<String> tags = new ArrayList<>(expressions.size());
+            for (Expression expression : expressions) {
+                Object value;
+                try {
+                    value = expression.getValue(context);
+                } catch (EvaluationException e) {
+                    if (nullResult) {
+                        continue; // '... + #result.x' cannot describe a null result: that tag does not apply
+                    }
+                    throw e;
+                }
+                if (value instanceof Collection<?> many) {
+                    for (Object tag : many) {
+                        if (tag != null) {
+                            tags.add(tagString(tag, expression));
+                        }
+                    }
+                } else if (value != null) {
+                    tags.add(tagString(value, expression));
+                }
+            }
+            return tags;
+        }
+
+        private String tagString(Object tag, Expression expression) {
+            if (tag instanceof String s) {
+                return s;
+            }
+            throw new IllegalStateException("tag '" + expression.getExpressionString() + "' of " + ops.description()
+                    + " gave a " + tag.getClass().getName() + ", not a String or a Collection of Strings");
+        }
+
+        private Object proceed() {
+            try {
+                return invocation.proceed();
+            } catch (Throwable t) {
+                throw unchecked(t);
+            }
+        }
+    }
+
+    /** Unchecked failures as they are; checked ones in a {@link MethodFailure} that Lamina passes through unchanged. */
+    private static RuntimeException unchecked(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new MethodFailure(t);
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable t = failure;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /** Carries the method's checked exception through Lamina, which would wrap it, back to the caller. */
+    private static final class MethodFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        MethodFailure(Throwable cause) {
+            super(null, cause, false, false);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LaminaCacheInterceptor";
+    }
+}

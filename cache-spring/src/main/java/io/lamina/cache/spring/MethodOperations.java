@@ -1,0 +1,48 @@
+package io.lamina.cache.spring;
+
+import io.lamina.cache.TypeRef;
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.expression.Expression;
+
+/**
+ * What the Lamina annotations ask of one method of one bean class, with every expression parsed once.
+ *
+ * @param method      the most specific method (its parameter names feed the expressions)
+ * @param description {@code com.x.ProductService.find(long)}, for messages
+ * @param cached      the {@link Cached} operation, or null
+ * @param invalidates the {@link Invalidate} operations
+ * @param tags        the {@link InvalidateTags} operation, or null
+ */
+record MethodOperations(Method method, String description, CachedOperation cached, List<InvalidateOperation> invalidates,
+        TagsOperation tags) {
+
+    /** How a {@link Cached} method's return value relates to the cached value. */
+    enum Kind {
+        /** The return value is the cached value. */
+        VALUE,
+        /** {@code Optional<T>}: T is cached, empty as null. */
+        OPTIONAL,
+        /** {@code CompletableFuture<T>} / {@code CompletionStage<T>}: T is cached through rememberAsync. */
+        ASYNC
+    }
+
+    /** {@link Cached}, parsed. Null expressions and durations mean "not given". */
+    record CachedOperation(String cache, Expression key, Duration ttl, Duration nullTtl, List<Expression> tags,
+            Expression condition, Expression unless, Kind kind, TypeRef<Object> type) {
+    }
+
+    /** One {@link Invalidate}, parsed; a null key means the default key. */
+    record InvalidateOperation(String cache, Expression key, boolean beforeInvocation) {
+    }
+
+    /** {@link InvalidateTags}, parsed. */
+    record TagsOperation(List<Expression> tags, boolean beforeInvocation) {
+    }
+
+    /** Whether the method has after-invocation work. */
+    boolean invalidatesAfter() {
+        return (tags != null && !tags.beforeInvocation()) || invalidates.stream().anyMatch(i -> !i.beforeInvocation());
+    }
+}

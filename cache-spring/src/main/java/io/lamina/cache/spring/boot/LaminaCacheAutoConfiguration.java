@@ -1,0 +1,150 @@
+package io.lamina.cache.spring.boot;
+
+import io.lamina.cache.CacheTemplate;
+import io.lamina.cache.redis.RedisTier;
+import io.lamina.cache.spi.RemoteTier;
+import io.lamina.cache.spring.LaminaCacheAdvisor;
+import io.lamina.cache.spring.LaminaCacheManager;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.cache.CacheManager;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Auto-configuration of Lamina: a {@link CacheTemplate} from {@code lamina.cache.*}, with a Redis tier from
+ * {@code lamina.cache.redis.*} or {@code spring.data.redis.*} when cache-redis is on the classpath; the advisor of
+ * Lamina's annotations; a Spring {@link CacheManager}; and Micrometer meters when the application has a
+ * {@link MeterRegistry}. Every bean backs off when the application defines its
+ * own. Uses only APIs common to Spring Boot 3.5 and 4.0.
+ */
+@AutoConfiguration(beforeName = {
+        "org.springframework.boot.autoconfigure.cache.CacheAutoConfiguration", // Boot 3
+        "org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration" }) // Boot 4
+@ConditionalOnClass(CacheTemplate.class)
+@EnableConfigurationProperties(LaminaCacheProperties.class)
+public class LaminaCacheAutoConfiguration {
+
+    private static final Log LOG = LogFactory.getLog(LaminaCacheAutoConfiguration.class);
+    static final String REDIS_TIER_CLASS = "io.lamina.cache.redis.RedisTier";
+
+    /**
+     * The template. Uses the application's {@link RemoteTier} bean if it has one (the one built from the Redis
+     * properties otherwise); with none, runs with the in-process tier only and says so once at startup.
+     */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    public CacheTemplate cacheTemplate(LaminaCacheProperties properties, ObjectProvider<RemoteTier> remote,
+            Environment environment, ResourceLoader resourceLoader) {
+        RemoteTier tier = remote.getIfUnique();
+        if (tier == null) {
+            if (RedisSettingsResolver.isConfigured(Binder.get(environment))
+                    && !ClassUtils.isPresent(REDIS_TIER_CLASS, resourceLoader.getClassLoader())) {
+                LOG.warn("Lamina cache: Redis is configured but io.lamina:cache-redis is not on the classpath;"
+                        + " running with the in-process tier only");
+            } else {
+                LOG.info("Lamina cache: no Redis configured (lamina.cache.redis.* or spring.data.redis.*);"
+                        + " running with the in-process tier only");
+            }
+        }
+        return TemplateFromProperties.build(properties, tier);
+    }
+
+    /** The Redis tier, when cache-redis is present, Redis is configured and the application has no tier or template. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = REDIS_TIER_CLASS)
+    @ConditionalOnMissingBean({ CacheTemplate.class, RemoteTier.class })
+    @Conditional(RedisConfigured.class)
+    static class RedisTierConfiguration {
+
+        @Bean
+        LaminaRedisSettings laminaRedisSettings(LaminaCacheProperties properties, Environment environment) {
+            return RedisSettingsResolver.resolve(properties.getRedis(), Binder.get(environment))
+                    .orElseThrow(() -> new IllegalStateException("Redis settings vanished after the condition matched"));
+        }
+
+        /** Closed by the template too; closing twice is a no-op. */
+        @Bean(destroyMethod = "close")
+        RedisTier laminaRedisTier(LaminaRedisSettings settings) {
+            return RedisTierFactory.build(settings);
+        }
+    }
+
+    /**
+     * The advisor behind {@code @Cached}, {@code @Invalidate} and {@code @InvalidateTags}, and an auto-proxy creator.
+     * Backs off when the application has its own advisor (for example from {@code @EnableLaminaCaching}).
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.lamina.cache.spring.LaminaCacheAdvisor")
+    @ConditionalOnMissingBean(LaminaCacheAdvisor.class)
+    @Import(AutoProxyRegistrar.class)
+    @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+    static class AdvisorConfiguration {
+
+        /** Looks the template up on the first intercepted call, so proxying beans does not create it early. */
+        @Bean
+        @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+        static LaminaCacheAdvisor laminaCacheAdvisor(ObjectProvider<CacheTemplate> template) {
+            return new LaminaCacheAdvisor(template::getObject);
+        }
+    }
+
+    /**
+     * Spring's {@code CacheManager} over the template, so {@code @Cacheable} code uses Lamina; value types come from
+     * {@code lamina.cache.cache-manager.*}. Backs off when the application has any {@code CacheManager}.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.lamina.cache.spring.LaminaCacheManager")
+    static class CacheManagerConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(CacheManager.class)
+        LaminaCacheManager cacheManager(CacheTemplate template, LaminaCacheProperties properties) {
+            LaminaCacheProperties.CacheManager config = properties.getCacheManager();
+            LaminaCacheManager.Builder builder = LaminaCacheManager.builder(template);
+            config.getTypes().forEach((name, type) -> TemplateFromProperties.apply(
+                    "lamina.cache.cache-manager.types." + name, () -> builder.cache(name, type)));
+            if (config.getDefaultType() != null) {
+                builder.defaultType(config.getDefaultType());
+            }
+            return builder.build();
+        }
+    }
+
+    /** Per-cache meters, when Micrometer is on the classpath (bound only if a MeterRegistry bean exists). */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
+    static class MetricsConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        LaminaCacheMetrics laminaCacheMetrics(CacheTemplate template, ObjectProvider<MeterRegistry> registries) {
+            return new LaminaCacheMetrics(template, registries);
+        }
+    }
+
+    /** Matches when lamina.cache.redis.* or spring.data.redis.* names a Redis. */
+    static final class RedisConfigured implements Condition {
+        @Override
+        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            return RedisSettingsResolver.isConfigured(Binder.get(context.getEnvironment()));
+        }
+    }
+}

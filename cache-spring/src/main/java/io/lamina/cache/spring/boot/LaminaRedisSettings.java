@@ -1,0 +1,36 @@
+package io.lamina.cache.spring.boot;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The Redis connection the auto-configuration resolved, from {@code lamina.cache.redis.*} or from Spring Boot's
+ * {@code spring.data.redis.*}. A bean, so an application (or a test) can see which one was used.
+ *
+ * @param source              the property (or property group) the connection came from, such as
+ *                            {@code lamina.cache.redis.url} or {@code spring.data.redis.host}
+ * @param uris                one Redis or sentinel URI, or the cluster's node URIs; never holds a password
+ *                            that was given as its own property
+ * @param cluster             whether {@code uris} are Redis Cluster nodes
+ * @param username            ACL user name, or null (then the URI's, if any)
+ * @param password            password, or null (then the URI's, if any); hidden by {@link #toString()}
+ * @param trustedCertificates PEM file of CA certificates for TLS, or null for the JVM's trust store
+ * @param connectTimeout      TCP connect timeout, or null for the tier's default
+ * @param commandTimeout      per-command timeout, or null for the tier's default
+ * @param lockLease           lock and fill-lease lifetime, or null for the tier's default
+ */
+public record LaminaRedisSettings(String source, List<String> uris, boolean cluster, String username, String password,
+        String trustedCertificates, Duration connectTimeout, Duration commandTimeout, Duration lockLease) {
+
+    public LaminaRedisSettings {
+        uris = List.copyOf(uris);
+    }
+
+    @Override
+    public String toString() {
+        return "LaminaRedisSettings{source=" + source + ", uris=" + uris + ", cluster=" + cluster + ", username="
+                + username + ", password=" + (password == null ? "null" : "******") + ", trustedCertificates="
+                + trustedCertificates + ", connectTimeout=" + connectTimeout + ", commandTimeout=" + commandTimeout
+                + ", lockLease=" + lockLease + '}';
+    }
+}

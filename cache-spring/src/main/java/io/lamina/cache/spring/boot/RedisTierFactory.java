@@ -1,0 +1,43 @@
+package io.lamina.cache.spring.boot;
+
+import io.lamina.cache.redis.RedisTier;
+import java.nio.file.Path;
+
+/** Builds a {@link RedisTier} from resolved settings. Loaded only when cache-redis is on the classpath. */
+final class RedisTierFactory {
+
+    private RedisTierFactory() {
+    }
+
+    /** @throws IllegalArgumentException naming the property that holds a malformed URI or certificate file */
+    static RedisTier build(LaminaRedisSettings s) {
+        RedisTier.Builder b = RedisTier.builder();
+        TemplateFromProperties.apply(s.source(), () -> {
+            if (s.cluster()) {
+                b.cluster(s.uris());
+            } else {
+                b.uri(s.uris().get(0));
+            }
+        });
+        if (s.username() != null) {
+            b.username(s.username());
+        }
+        if (s.password() != null) {
+            b.password(s.password());
+        }
+        if (s.trustedCertificates() != null) {
+            TemplateFromProperties.apply("lamina.cache.redis.trusted-certificates",
+                    () -> b.trustedCertificates(Path.of(s.trustedCertificates())));
+        }
+        if (s.connectTimeout() != null) {
+            b.connectTimeout(s.connectTimeout());
+        }
+        if (s.commandTimeout() != null) {
+            b.commandTimeout(s.commandTimeout());
+        }
+        if (s.lockLease() != null) {
+            b.lockLease(s.lockLease());
+        }
+        return b.build();
+    }
+}

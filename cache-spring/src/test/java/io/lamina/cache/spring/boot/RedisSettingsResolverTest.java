@@ -1,0 +1,76 @@
+package io.lamina.cache.spring.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+/** Where the Redis connection comes from; no connection is made. */
+@Timeout(10)
+class RedisSettingsResolverTest {
+
+    @Test
+    void nothingSet_resolvesToNone() {
+        assertThat(RedisSettingsResolver.resolve(new LaminaCacheProperties.Redis(), binder(Map.of()))).isEmpty();
+        assertThat(RedisSettingsResolver.isConfigured(binder(Map.of()))).isFalse();
+    }
+
+    @Test
+    void laminasOwn_winOverSpringDataRedis() {
+        LaminaCacheProperties.Redis lamina = new LaminaCacheProperties.Redis();
+        lamina.setUrl("redis://lamina:6379");
+        LaminaRedisSettings s = RedisSettingsResolver.resolve(lamina,
+                binder(Map.of("spring.data.redis.host", "boot", "spring.data.redis.password", "boot-secret"))).orElseThrow();
+        assertThat(s.source()).isEqualTo("lamina.cache.redis.url");
+        assertThat(s.uris()).containsExactly("redis://lamina:6379");
+        assertThat(s.password()).as("spring's password belongs to spring's Redis").isNull();
+    }
+
+    @Test
+    void springSentinel_becomesASentinelUri() {
+        LaminaRedisSettings s = RedisSettingsResolver.resolve(new LaminaCacheProperties.Redis(), binder(Map.of(
+                "spring.data.redis.sentinel.master", "mymaster",
+                "spring.data.redis.sentinel.nodes", "s1:26379,s2",
+                "spring.data.redis.database", "3",
+                "spring.data.redis.connect-timeout", "2s"))).orElseThrow();
+        assertThat(s.uris()).containsExactly("redis-sentinel://s1:26379,s2:26379/3#mymaster");
+        assertThat(s.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void springCluster_withSsl_becomesRedissNodes() {
+        LaminaRedisSettings s = RedisSettingsResolver.resolve(new LaminaCacheProperties.Redis(), binder(Map.of(
+                "spring.data.redis.cluster.nodes", "n1:7000,n2:7001",
+                "spring.data.redis.ssl.enabled", "true"))).orElseThrow();
+        assertThat(s.cluster()).isTrue();
+        assertThat(s.uris()).containsExactly("rediss://n1:7000", "rediss://n2:7001");
+    }
+
+    @Test
+    void laminaUrlAndCluster_bothSet_failsNamingBoth() {
+        LaminaCacheProperties.Redis lamina = new LaminaCacheProperties.Redis();
+        lamina.setUrl("redis://a:6379");
+        lamina.getCluster().setNodes(List.of("b:7000"));
+        assertThatThrownBy(() -> RedisSettingsResolver.resolve(lamina, binder(Map.of())))
+                .hasMessageContaining("lamina.cache.redis.url").hasMessageContaining("lamina.cache.redis.cluster.nodes");
+    }
+
+    @Test
+    void negativeCommandTimeout_failsNamingTheProperty() {
+        LaminaCacheProperties.Redis lamina = new LaminaCacheProperties.Redis();
+        lamina.setUrl("redis://a:6379");
+        lamina.setCommandTimeout(Duration.ofMillis(-5));
+        assertThatThrownBy(() -> RedisSettingsResolver.resolve(lamina, binder(Map.of())))
+                .hasMessage("lamina.cache.redis.command-timeout must be positive, got PT-0.005S");
+    }
+
+    private static Binder binder(Map<String, String> properties) {
+        return new Binder(new MapConfigurationPropertySource(properties));
+    }
+}
