@@ -103,7 +103,8 @@ class RoundTripsIT {
             assertThat(node.remember("l2only", "cold", String.class, () -> "loaded")).isEqualTo("loaded");
 
             await().atMost(Duration.ofSeconds(5)).until(() -> topLevel(seen).size() >= 6);
-            Thread.sleep(200);   // nothing else may follow
+            // nothing else may follow
+            await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> topLevel(seen).size() == 6);
             List<String> commands = topLevel(seen);
             assertThat(commands).as(String.join("\n", commands)).hasSize(6);
             assertThat(commands.get(0)).contains("\"GET\"").contains("rt:e:{l2only:cold}");
