@@ -108,12 +108,6 @@ final class ContainerRedisServer implements OwnedRedisServer {
     }
 
     @Override
-    public synchronized void restart() {
-        stop();
-        start();
-    }
-
-    @Override
     public synchronized void close() {
         if (closed) {
             return;

@@ -228,12 +228,6 @@ final class RedisProcess implements OwnedRedisServer {
     }
 
     @Override
-    public synchronized void restart() {
-        stop();
-        start();
-    }
-
-    @Override
     public synchronized void close() {
         if (closed) {
             return;

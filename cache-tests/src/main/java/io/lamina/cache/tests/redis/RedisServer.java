@@ -74,5 +74,8 @@ public interface RedisServer {
      * @throws UnsupportedOperationException if the server is not {@linkplain #isOwned() owned}
      * @throws IllegalStateException as {@link #start()}
      */
-    void restart();
+    default void restart() {
+        stop();
+        start();
+    }
 }

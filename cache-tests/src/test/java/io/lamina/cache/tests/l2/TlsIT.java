@@ -115,17 +115,21 @@ class TlsIT {
                 .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve(cert + ".log").toFile()).start();
     }
 
-    private static boolean answers(int tlsPort) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", tlsPort), 200);
-                return true;
-            } catch (IOException notYet) {
-                Thread.sleep(50);
-            }
+    private static boolean answers(int tlsPort) {
+        try {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).pollInterval(java.time.Duration.ofMillis(50))
+                    .until(() -> {
+                        try (Socket s = new Socket()) {
+                            s.connect(new InetSocketAddress("127.0.0.1", tlsPort), 200);
+                            return true;
+                        } catch (IOException notYet) {
+                            return false;
+                        }
+                    });
+            return true;
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            return false;
         }
-        return false;
     }
 
     private static int freePort() throws IOException {
