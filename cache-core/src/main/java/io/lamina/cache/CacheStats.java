@@ -24,6 +24,9 @@ package io.lamina.cache;
  * @param refreshesRejected  refreshes the bounded refresh pool had no room for
  * @param refreshesSkipped   refreshes left to another node that held the key's lock
  * @param loadTimeouts       loads that ran past the soft or hard timeout
+ * @param lockWaits          misses that found the key's lock held by another node, waited, and got it
+ * @param lockTimeouts       misses that found the key's lock held and gave up after {@code lockWait}
+ * @param totalLockWaitNanos time misses spent waiting for another node's lock (both of the above)
  */
 public record CacheStats(
         long requests,
@@ -44,7 +47,13 @@ public record CacheStats(
         long refreshesFailed,
         long refreshesRejected,
         long refreshesSkipped,
-        long loadTimeouts) {
+        long loadTimeouts,
+        long lockWaits,
+        long lockTimeouts,
+        long totalLockWaitNanos) {
+
+    /** A snapshot with every counter at zero. */
+    public static final CacheStats EMPTY = new CacheStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     /** Hits of either tier divided by requests; 1.0 when there were no requests. */
     public double hitRatio() {

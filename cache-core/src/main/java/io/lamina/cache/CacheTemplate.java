@@ -97,8 +97,28 @@ public interface CacheTemplate extends AutoCloseable {
     /** Invalidates every entry of one named cache, on every node; other caches are untouched. */
     void invalidateAll(String cache);
 
-    /** A snapshot of one cache's counters. */
+    /**
+     * A snapshot of one cache's counters since the template was built: hits per tier, misses, loads, hit ratios.
+     * Works without Micrometer. A cache name not used yet is created (with the defaults) unless declaration is required.
+     *
+     * @throws IllegalArgumentException if the name is blank, invalid, or unknown while declaration is required
+     */
     CacheStats stats(String cache);
+
+    /**
+     * A snapshot of this node's own counters: invalidation messages sent, received and failed, bus reconnects and
+     * L1 flushes, whether the bus is healthy, and the remote tier's circuit-breaker state. Works without Micrometer.
+     */
+    NodeStats nodeStats();
+
+    /**
+     * The options {@code cache} runs with: its own, then the template defaults, then the built-in defaults, every
+     * option set. Jitter stays unset when it was never configured (the built-in window is 10% of each TTL);
+     * {@code l1Ttl} stays unset when L1 copies live as long as the entry.
+     *
+     * @throws IllegalArgumentException as {@link #stats}
+     */
+    CacheOptions options(String cache);
 
     /** The names of the caches that exist now: declared ones and, unless declaration is required, those used. */
     Set<String> cacheNames();

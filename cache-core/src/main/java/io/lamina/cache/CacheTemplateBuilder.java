@@ -2,6 +2,8 @@ package io.lamina.cache;
 
 import io.lamina.cache.internal.DefaultCacheTemplate;
 import io.lamina.cache.internal.TemplateConfig;
+import io.lamina.cache.internal.metrics.MicrometerMetrics;
+import io.lamina.cache.internal.metrics.TemplateMetrics;
 import io.lamina.cache.internal.key.Names;
 import io.lamina.cache.spi.Codec;
 import io.lamina.cache.spi.JsonCodec;
@@ -29,6 +31,7 @@ public final class CacheTemplateBuilder {
     private Duration busCheckInterval = Duration.ofSeconds(1);
     private int loaderThreads = 2;
     private int loaderQueue = 1_000;
+    private TemplateMetrics.Factory metrics;
 
     CacheTemplateBuilder() {
     }
@@ -120,6 +123,32 @@ public final class CacheTemplateBuilder {
         return this;
     }
 
+    /**
+     * Publishes the template's meters ({@link LaminaMeterNames}) on {@code registry}: every cache's, declared or
+     * first used later, and the node's (bus, remote tier) when there is a remote tier. Optional, and the only
+     * method that needs micrometer-core on the classpath; {@link CacheTemplate#stats} works without it. The meters
+     * read counters the template keeps anyway, so a cache call costs the same with or without a registry. They are
+     * removed from the registry when the template is closed.
+     *
+     * @throws NullPointerException if {@code registry} is null
+     */
+    public CacheTemplateBuilder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
+        return meterRegistry(registry, java.util.List.of());
+    }
+
+    /**
+     * As {@link #meterRegistry(io.micrometer.core.instrument.MeterRegistry)}, adding {@code tags} to every meter
+     * (for example {@code Tags.of("application", "shop")}).
+     *
+     * @throws NullPointerException     if {@code registry}, {@code tags} or a tag is null
+     * @throws IllegalArgumentException if a tag uses a key Lamina sets itself (cache, namespace, result, tier, state)
+     */
+    public CacheTemplateBuilder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry,
+            Iterable<io.micrometer.core.instrument.Tag> tags) {
+        this.metrics = MicrometerMetrics.factory(registry, tags);
+        return this;
+    }
+
     /** The time source; tests inject a {@link ManualClock}. */
     public CacheTemplateBuilder clock(CacheClock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -150,10 +179,15 @@ public final class CacheTemplateBuilder {
         return this;
     }
 
-    /** Builds the template. Never does I/O that can fail: a remote tier that is down is a miss, not an error. */
+    /**
+     * Builds the template. Never does I/O that can fail: a remote tier that is down is a miss, not an error.
+     *
+     * @throws IllegalStateException if a meter registry was given and it already holds the meters of another
+     *                               template with the same namespace and tags
+     */
     public CacheTemplate build() {
         return new DefaultCacheTemplate(new TemplateConfig(namespace, defaults, Map.copyOf(caches), clock,
                 codec != null ? codec : JsonCodec.create(), maxTagsPerEntry, requireDeclaredCaches, remote, tagTtl,
-                busCheckInterval, loaderThreads, loaderQueue));
+                busCheckInterval, loaderThreads, loaderQueue, metrics != null ? metrics : ns -> TemplateMetrics.NONE));
     }
 }

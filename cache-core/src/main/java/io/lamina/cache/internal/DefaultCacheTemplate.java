@@ -1,6 +1,9 @@
 package io.lamina.cache.internal;
 
 import io.lamina.cache.AsyncLoader;
+import io.lamina.cache.BreakerState;
+import io.lamina.cache.NodeStats;
+import io.lamina.cache.internal.metrics.TemplateMetrics;
 import io.lamina.cache.CacheOptions;
 import io.lamina.cache.CacheStats;
 import io.lamina.cache.CacheTemplate;
@@ -41,6 +44,9 @@ public final class DefaultCacheTemplate implements CacheTemplate {
     private final Coherence coherence;
     /** Failures of operations that belong to no single cache (tag invalidations). */
     private final io.lamina.cache.internal.stats.StatsCounter templateStats = new io.lamina.cache.internal.stats.StatsCounter();
+    /** Tag versions (invalidateTags, invalidateAll) the remote tier did not take. */
+    private final java.util.concurrent.atomic.LongAdder tagBumpFailures = new java.util.concurrent.atomic.LongAdder();
+    private final TemplateMetrics metrics;
     private volatile boolean closed;
 
     public DefaultCacheTemplate(TemplateConfig config) {
@@ -54,6 +60,17 @@ public final class DefaultCacheTemplate implements CacheTemplate {
         InvalidationBus bus = config.remote() == null ? null : config.remote().bus();
         this.coherence = bus == null ? null
                 : new Coherence(config.namespace(), context.nodeId(), bus, new BusHandler(), config.busCheckInterval());
+        this.metrics = config.metrics().create(config.namespace());
+        try {
+            caches.values().forEach(cache -> metrics.bindCache(cache, true));
+            if (remote != null) {
+                metrics.bindNode(this::nodeStats);
+            }
+        } catch (RuntimeException e) {
+            metrics.close();
+            context.loaders().shutdownNow();
+            throw e;
+        }
         if (coherence != null) {
             coherence.start();
         }
@@ -301,6 +318,9 @@ public final class DefaultCacheTemplate implements CacheTemplate {
         long[] versions = new long[checked.size()];
         for (int i = 0; i < checked.size(); i++) {
             Long version = remote.await(bumps.get(i), Duration.ZERO, null, "invalidation of tag " + checked.get(i), templateStats);
+            if (version == null) {
+                tagBumpFailures.increment();
+            }
             versions[i] = version != null ? context.tags().advance(checked.get(i), version).version()
                     : context.tags().invalidate(checked.get(i));
         }
@@ -325,6 +345,9 @@ public final class DefaultCacheTemplate implements CacheTemplate {
         TagKey key = new TagKey(config.namespace(), context.keys().format(cacheTag));
         Long version = remote.await(remote.start(() -> remote.tier().invalidateTag(key, config.tagTtl())), Duration.ZERO, null,
                 "invalidateAll of cache " + named.name(), named.stats());
+        if (version == null) {
+            tagBumpFailures.increment();
+        }
         long v = version != null ? context.tags().advance(cacheTag, version).version() : context.tags().invalidate(cacheTag);
         named.invalidateAll();
         if (coherence != null) {
@@ -342,6 +365,25 @@ public final class DefaultCacheTemplate implements CacheTemplate {
             cache = caches.get(cacheName);
         }
         return cache.stats().snapshot();
+    }
+
+    @Override
+    public NodeStats nodeStats() {
+        checkOpen();
+        return new NodeStats(
+                coherence == null ? 0 : coherence.sent(),
+                coherence == null ? 0 : coherence.received(),
+                (coherence == null ? 0 : coherence.failed()) + tagBumpFailures.sum(),
+                coherence == null ? 0 : coherence.reconnects(),
+                coherence == null ? 0 : coherence.flushes(),
+                coherence != null && coherence.healthy(),
+                remote != null,
+                remote == null ? BreakerState.CLOSED : remote.tier().breakerState());
+    }
+
+    @Override
+    public CacheOptions options(String cacheName) {
+        return cache(cacheName).options().toCacheOptions();
     }
 
     /** Counters of a cache, for modules that publish them (metrics). */
@@ -375,6 +417,7 @@ public final class DefaultCacheTemplate implements CacheTemplate {
             return;
         }
         closed = true;
+        metrics.close();
         if (coherence != null) {
             coherence.close();
         }
@@ -402,7 +445,15 @@ public final class DefaultCacheTemplate implements CacheTemplate {
         if (config.requireDeclaredCaches()) {
             throw new IllegalArgumentException("unknown cache '" + cacheName + "'; declared caches: " + cacheNames());
         }
-        return caches.computeIfAbsent(cacheName, n -> newCache(n, CacheOptions.inherit()));
+        boolean[] created = {false};
+        NamedCache named = caches.computeIfAbsent(cacheName, n -> {
+            created[0] = true;
+            return newCache(n, CacheOptions.inherit());
+        });
+        if (created[0]) {
+            metrics.bindCache(named, false);
+        }
+        return named;
     }
 
     private void checkOpen() {

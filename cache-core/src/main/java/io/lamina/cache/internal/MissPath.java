@@ -134,10 +134,14 @@ final class MissPath {
     private CompletableFuture<Prepared> lockAndLease(RemoteKey rk, Type type, Class<?> raw, Envelope stale) {
         ResolvedOptions options = cache.options();
         Duration lease = remote.tier().lockLease();
+        long start = cache.context().clock().nanoTime();
         return remote.start(() -> remote.tier().lock().tryLock(rk, options.lockWait(), lease)).handle((handle, failure) -> {
             if (failure != null) {
                 remote.failed("lock of " + rk, failure, cache.stats());
                 return CompletableFuture.completedFuture(Prepared.localOnly(rk));
+            }
+            if (handle.waited() || !handle.acquired()) {
+                cache.stats().lockWaited(handle.acquired(), cache.context().clock().nanoTime() - start);
             }
             if (handle.acquired()) {
                 return lease(rk, handle, false, false, type, raw, stale);

@@ -105,6 +105,11 @@ public final class NamedCache {
         return stats;
     }
 
+    /** Whether this cache has a remote tier (L2). */
+    public boolean hasRemote() {
+        return remote != null;
+    }
+
     TemplateContext context() {
         return context;
     }
@@ -554,6 +559,11 @@ public final class NamedCache {
             refreshing.fence();
             refreshes.remove(formatted, refreshing);
         }
+    }
+
+    /** L1 size without running pending maintenance: cheap, for a gauge. */
+    public long l1SizeEstimate() {
+        return l1.estimatedSize();
     }
 
     /** L1 size now, for stats and tests. */

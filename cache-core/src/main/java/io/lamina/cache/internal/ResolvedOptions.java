@@ -84,6 +84,42 @@ public record ResolvedOptions(
         return Math.min(Durations.MAX_NANOS, Durations.saturatedAdd(baseNanos, extra));
     }
 
+    /** These options as a {@link CacheOptions} with every option that has a value set. */
+    public CacheOptions toCacheOptions() {
+        CacheOptions.Builder b = CacheOptions.builder()
+                .ttl(ttl)
+                .nullTtl(nullTtl)
+                .cacheNulls(cacheNulls)
+                .failSafe(failSafe)
+                .failSafeThrottle(failSafeThrottle)
+                .lockWait(lockWait)
+                .onLockTimeout(onLockTimeout)
+                .l1Enabled(l1Enabled);
+        if (jitter != null) {
+            b.jitter(jitter);
+        }
+        if (maximumWeight > 0) {
+            b.maximumWeight(maximumWeight, weigher);
+        } else {
+            b.maximumSize(maximumSize);
+        }
+        if (l1Ttl != null) {
+            b.l1Ttl(l1Ttl);
+        }
+        if (refreshAfter != null) {
+            b.refreshAfter(refreshAfter);
+        } else if (refreshAhead > 0) {
+            b.refreshAhead(refreshAhead);
+        }
+        if (softTimeout != null) {
+            b.softTimeout(softTimeout);
+        }
+        if (hardTimeout != null) {
+            b.hardTimeout(hardTimeout);
+        }
+        return b.build();
+    }
+
     /** Whether loads of this cache are bounded by a soft or hard timeout. */
     public boolean timed() {
         return softTimeout != null || hardTimeout != null;

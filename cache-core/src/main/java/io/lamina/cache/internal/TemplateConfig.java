@@ -19,5 +19,6 @@ public record TemplateConfig(
         java.time.Duration tagTtl,
         java.time.Duration busCheckInterval,
         int loaderThreads,
-        int loaderQueue) {
+        int loaderQueue,
+        io.lamina.cache.internal.metrics.TemplateMetrics.Factory metrics) {
 }

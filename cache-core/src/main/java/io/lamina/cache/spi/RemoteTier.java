@@ -63,6 +63,14 @@ public interface RemoteTier extends AutoCloseable {
     boolean isAvailable();
 
     /**
+     * The circuit breaker's state now, for metrics. Cheap; no I/O. The default derives it from {@link #isAvailable()}
+     * (an implementation without a half-open state reports {@code CLOSED} or {@code OPEN}).
+     */
+    default io.lamina.cache.BreakerState breakerState() {
+        return isAvailable() ? io.lamina.cache.BreakerState.CLOSED : io.lamina.cache.BreakerState.OPEN;
+    }
+
+    /**
      * How long a lock and a fill lease live when never released: longer than any load should take. A load
      * that outlives it is still returned to its callers but is not stored (its lease ran out).
      */

@@ -218,8 +218,13 @@ public final class RedisTier implements RemoteTier {
     }
 
     /** The circuit breaker's state now: CLOSED (sending), OPEN (not sending) or HALF_OPEN (probing). */
-    public String breakerState() {
-        return guard.breaker().getState().name();
+    @Override
+    public io.lamina.cache.BreakerState breakerState() {
+        return switch (guard.breaker().getState()) {
+            case OPEN, FORCED_OPEN -> io.lamina.cache.BreakerState.OPEN;
+            case HALF_OPEN -> io.lamina.cache.BreakerState.HALF_OPEN;
+            default -> io.lamina.cache.BreakerState.CLOSED;   // CLOSED, DISABLED, METRICS_ONLY: calls are sent
+        };
     }
 
     @Override

@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.LongAdder;
  *       expects to hear it back; hearing its own heartbeat proves the subscription works end to end.</li>
  *   <li>a disconnect or resubscription reported by the bus, or a heartbeat not heard back within three
  *       intervals, is a <b>gap</b>: the handler flushes L1 (and forgets tag versions) once, and the node
- *       asks the bus to resubscribe if the heartbeat was lost.</li>
+ *       asks the bus to resubscribe if the heartbeat was lost. A node starts in a gap.</li>
  *   <li>the first heartbeat heard after a gap ends it: the handler flushes once more, dropping whatever
  *       was cached while messages could be missed.</li>
  * </ul>
@@ -55,6 +55,10 @@ public final class Coherence implements InvalidationBus.Listener, AutoCloseable 
     private final LongAdder sent = new LongAdder();
     private final LongAdder received = new LongAdder();
     private final LongAdder flushes = new LongAdder();
+    private final LongAdder failed = new LongAdder();
+    private final LongAdder reconnects = new LongAdder();
+    /** Set once the subscription was healthy: from then on, the end of every gap is a reconnect. */
+    private volatile boolean wasHealthy;
     private ScheduledFuture<?> task;
 
     public Coherence(String namespace, String nodeId, InvalidationBus bus, Handler handler, Duration checkInterval) {
@@ -88,6 +92,9 @@ public final class Coherence implements InvalidationBus.Listener, AutoCloseable 
             done = CompletableFuture.failedFuture(e);
         }
         return done.exceptionally(e -> {
+            if (message.kind() != BusMessage.Kind.HEARTBEAT) {
+                failed.increment();
+            }
             log.warn("invalidation bus: publishing a " + message.kind() + " message failed; other nodes' copies expire with their L1 TTL cap", e);
             return null;
         });
@@ -106,6 +113,10 @@ public final class Coherence implements InvalidationBus.Listener, AutoCloseable 
             if (message.kind() == BusMessage.Kind.HEARTBEAT) {
                 lastEcho.set(System.nanoTime());
                 if (inGap.compareAndSet(true, false)) {
+                    if (wasHealthy) {
+                        reconnects.increment();
+                    }
+                    wasHealthy = true;
                     flush("subscription healthy again");
                 }
             }
@@ -125,8 +136,11 @@ public final class Coherence implements InvalidationBus.Listener, AutoCloseable 
 
     @Override
     public void onGap(String reason) {
-        inGap.set(true);
-        flush(reason);
+        // already in a gap (at startup, or a resubscription after a lost heartbeat): the flush at its end drops
+        // whatever was cached meanwhile, so one flush per gap start is enough
+        if (inGap.compareAndSet(false, true)) {
+            flush(reason);
+        }
     }
 
     private void check() {
@@ -164,8 +178,19 @@ public final class Coherence implements InvalidationBus.Listener, AutoCloseable 
         return received.sum();
     }
 
+    /** Whole-L1 flushes: a gap began, or ended (the first healthy moment after startup included). */
     public long flushes() {
         return flushes.sum();
+    }
+
+    /** Invalidation messages that could not be published (heartbeats not counted). */
+    public long failed() {
+        return failed.sum();
+    }
+
+    /** Times the subscription became healthy again after a gap (not the first time, at startup). */
+    public long reconnects() {
+        return reconnects.sum();
     }
 
     @Override

@@ -24,6 +24,18 @@ public final class StatsCounter {
     private final LongAdder refreshesRejected = new LongAdder();
     private final LongAdder refreshesSkipped = new LongAdder();
     private final LongAdder loadTimeouts = new LongAdder();
+    private final LongAdder lockWaitsAcquired = new LongAdder();
+    private final LongAdder lockTimeouts = new LongAdder();
+    private final LongAdder lockWaitNanos = new LongAdder();
+
+    /**
+     * A miss that found the key's lock held by another node and waited {@code nanos} for it: it got the lock
+     * ({@code acquired}) or gave up after {@code lockWait}.
+     */
+    public void lockWaited(boolean acquired, long nanos) {
+        (acquired ? lockWaitsAcquired : lockTimeouts).increment();
+        lockWaitNanos.add(nanos);
+    }
 
     public void staleServed() {
         staleServed.increment();
@@ -97,6 +109,92 @@ public final class StatsCounter {
         decodeFailures.increment();
     }
 
+    // single counters, for meters that read one value (a scrape need not sum them all)
+
+    public long l1Hits() {
+        return l1Hits.sum();
+    }
+
+    public long l2Hits() {
+        return l2Hits.sum();
+    }
+
+    public long misses() {
+        return misses.sum();
+    }
+
+    public long nullHits() {
+        return nullHits.sum();
+    }
+
+    public long loadSuccesses() {
+        return loadSuccesses.sum();
+    }
+
+    public long loadFailures() {
+        return loadFailures.sum();
+    }
+
+    public long loadNanos() {
+        return loadNanos.sum();
+    }
+
+    public long puts() {
+        return puts.sum();
+    }
+
+    public long evictions() {
+        return evictions.sum();
+    }
+
+    public long l2Errors() {
+        return l2Errors.sum();
+    }
+
+    public long decodeFailures() {
+        return decodeFailures.sum();
+    }
+
+    public long staleServedCount() {
+        return staleServed.sum();
+    }
+
+    public long refreshesStarted() {
+        return refreshesStarted.sum();
+    }
+
+    public long refreshesCompleted() {
+        return refreshesCompleted.sum();
+    }
+
+    public long refreshesFailed() {
+        return refreshesFailed.sum();
+    }
+
+    public long refreshesRejected() {
+        return refreshesRejected.sum();
+    }
+
+    public long refreshesSkipped() {
+        return refreshesSkipped.sum();
+    }
+
+    public long loadTimeouts() {
+        return loadTimeouts.sum();
+    }
+
+    public long lockWaitsAcquired() {
+        return lockWaitsAcquired.sum();
+    }
+
+    public long lockTimeouts() {
+        return lockTimeouts.sum();
+    }
+
+    public long lockWaitNanos() {
+        return lockWaitNanos.sum();
+    }
+
     public CacheStats snapshot() {
         long h1 = l1Hits.sum();
         long h2 = l2Hits.sum();
@@ -104,6 +202,6 @@ public final class StatsCounter {
         return new CacheStats(h1 + h2 + m, h1, h2, m, nullHits.sum(), loadSuccesses.sum(), loadFailures.sum(),
                 loadNanos.sum(), puts.sum(), evictions.sum(), l2Errors.sum(), decodeFailures.sum(), staleServed.sum(),
                 refreshesStarted.sum(), refreshesCompleted.sum(), refreshesFailed.sum(), refreshesRejected.sum(),
-                refreshesSkipped.sum(), loadTimeouts.sum());
+                refreshesSkipped.sum(), loadTimeouts.sum(), lockWaitsAcquired.sum(), lockTimeouts.sum(), lockWaitNanos.sum());
     }
 }

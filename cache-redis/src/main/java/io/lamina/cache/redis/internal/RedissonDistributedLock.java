@@ -25,14 +25,24 @@ public final class RedissonDistributedLock implements DistributedLock {
         this.guard = guard;
     }
 
+    /**
+     * One attempt without waiting first; only if another holder has the lock, a second attempt that waits. So
+     * {@link Handle#waited()} says exactly whether another holder was there, and an uncontended lock costs one
+     * round trip.
+     */
     @Override
     public CompletionStage<Handle> tryLock(RemoteKey key, Duration wait, Duration lease) {
         RLock lock = redisson.getLock(RedisKeys.lock(key));
         long owner = ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE;
-        long start = System.nanoTime();
-        return guard.<Boolean>call(() -> lock.tryLockAsync(wait.toMillis(), lease.toMillis(), TimeUnit.MILLISECONDS, owner))
-                .thenApply(acquired -> new RedissonHandle(lock, owner, acquired,
-                        System.nanoTime() - start > TimeUnit.MILLISECONDS.toNanos(1)));
+        long leaseMillis = lease.toMillis();
+        return guard.<Boolean>call(() -> lock.tryLockAsync(0, leaseMillis, TimeUnit.MILLISECONDS, owner))
+                .thenCompose(free -> {
+                    if (free || wait.isZero()) {
+                        return CompletableFuture.<Handle>completedFuture(new RedissonHandle(lock, owner, free, false));
+                    }
+                    return guard.<Boolean>call(() -> lock.tryLockAsync(wait.toMillis(), leaseMillis, TimeUnit.MILLISECONDS, owner))
+                            .thenApply(acquired -> (Handle) new RedissonHandle(lock, owner, acquired, true));
+                });
     }
 
     private final class RedissonHandle implements Handle {

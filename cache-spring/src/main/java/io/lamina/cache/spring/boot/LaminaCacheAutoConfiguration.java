@@ -52,7 +52,7 @@ public class LaminaCacheAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     public CacheTemplate cacheTemplate(LaminaCacheProperties properties, ObjectProvider<RemoteTier> remote,
-            Environment environment, ResourceLoader resourceLoader) {
+            ObjectProvider<LaminaCacheTemplateCustomizer> customizers, Environment environment, ResourceLoader resourceLoader) {
         RemoteTier tier = remote.getIfUnique();
         if (tier == null) {
             if (RedisSettingsResolver.isConfigured(Binder.get(environment))
@@ -64,7 +64,7 @@ public class LaminaCacheAutoConfiguration {
                         + " running with the in-process tier only");
             }
         }
-        return TemplateFromProperties.build(properties, tier);
+        return TemplateFromProperties.build(properties, tier, customizers.orderedStream().toList());
     }
 
     /** The Redis tier, when cache-redis is present, Redis is configured and the application has no tier or template. */
@@ -128,15 +128,23 @@ public class LaminaCacheAutoConfiguration {
         }
     }
 
-    /** Per-cache meters, when Micrometer is on the classpath (bound only if a MeterRegistry bean exists). */
+    /**
+     * Lamina's meters (see {@code LaminaMeterNames}) on the application's {@link MeterRegistry}, when Micrometer is on
+     * the classpath and there is exactly one registry (or a primary one). Boot's common tags
+     * ({@code management.metrics.tags.*}) apply as to any meter.
+     */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
     static class MetricsConfiguration {
 
         @Bean
-        @ConditionalOnMissingBean
-        LaminaCacheMetrics laminaCacheMetrics(CacheTemplate template, ObjectProvider<MeterRegistry> registries) {
-            return new LaminaCacheMetrics(template, registries);
+        LaminaCacheTemplateCustomizer laminaMeterRegistryCustomizer(ObjectProvider<MeterRegistry> registries) {
+            return builder -> {
+                MeterRegistry registry = registries.getIfUnique();
+                if (registry != null) {
+                    builder.meterRegistry(registry);
+                }
+            };
         }
     }
 

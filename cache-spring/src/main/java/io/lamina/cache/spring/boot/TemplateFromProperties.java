@@ -21,6 +21,12 @@ final class TemplateFromProperties {
 
     /** Builds the template; {@code remote} may be null (L1 only). */
     static CacheTemplate build(LaminaCacheProperties properties, RemoteTier remote) {
+        return build(properties, remote, java.util.List.of());
+    }
+
+    /** Builds the template, applying {@code customizers} last; {@code remote} may be null (L1 only). */
+    static CacheTemplate build(LaminaCacheProperties properties, RemoteTier remote,
+            Iterable<LaminaCacheTemplateCustomizer> customizers) {
         CacheTemplateBuilder builder = CacheTemplate.builder();
         apply(PREFIX + ".namespace", () -> builder.namespace(properties.getNamespace()));
         builder.defaults(options(PREFIX + ".defaults", properties.getDefaults()));
@@ -39,6 +45,7 @@ final class TemplateFromProperties {
         if (remote != null) {
             builder.remote(remote);
         }
+        customizers.forEach(customizer -> customizer.customize(builder));
         return builder.build();
     }
 

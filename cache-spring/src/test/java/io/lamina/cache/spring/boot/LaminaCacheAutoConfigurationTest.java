@@ -147,7 +147,8 @@ class LaminaCacheAutoConfigurationTest {
     void withoutMicrometer_noMetricsBean() {
         runner.withClassLoader(new FilteredClassLoader("io.micrometer.core")).run(context -> {
             assertThat(context).hasNotFailed().hasSingleBean(CacheTemplate.class);
-            assertThat(context.containsBean("laminaCacheMetrics")).isFalse();
+            assertThat(context.containsBean("laminaMeterRegistryCustomizer")).isFalse();
+            assertRemembers(context);
         });
     }
 

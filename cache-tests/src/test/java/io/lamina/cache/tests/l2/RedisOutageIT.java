@@ -150,7 +150,7 @@ class RedisOutageIT {
         redis.stop();                                   // SIGKILL, like a crash
         long killedAt = calls.get();
         await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() > killedAt + 2_000);
-        await().atMost(Duration.ofSeconds(10)).until(() -> "OPEN".equals(tier.breakerState()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> tier.breakerState() == io.lamina.cache.BreakerState.OPEN);
         long worstWhileDown = worstNanos.get();
 
         redis.start();
@@ -169,7 +169,7 @@ class RedisOutageIT {
         // every Redis step is bounded by the command timeout (the lock adds lockWait only while Redis answers)
         assertThat(Duration.ofNanos(worstWhileDown)).as("worst call latency while Redis died")
                 .isLessThan(COMMAND_TIMEOUT.multipliedBy(4).plus(CONNECT_TIMEOUT).plus(Duration.ofMillis(500)));
-        assertThat(tier.breakerState()).isEqualTo("CLOSED");
+        assertThat(tier.breakerState()).isEqualTo(io.lamina.cache.BreakerState.CLOSED);
     }
 
     @Test

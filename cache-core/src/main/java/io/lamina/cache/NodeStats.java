@@ -1,0 +1,28 @@
+package io.lamina.cache;
+
+/**
+ * A snapshot of one template's node-level counters: its side of the invalidation bus and the state of its remote
+ * tier. Works without Micrometer. Counters start at zero when the template is built.
+ *
+ * @param invalidationsSent     invalidation messages this node published (put, invalidate, invalidateTags,
+ *                              invalidateAll; heartbeats not counted)
+ * @param invalidationsReceived invalidation messages from other nodes that this node applied
+ * @param invalidationsFailed   invalidation writes Redis did not take (a tag's new version or a publish); other
+ *                              nodes then rely on their gap flush and L1 TTL cap
+ * @param busReconnects         times the invalidation subscription became healthy again after a gap
+ * @param l1Flushes             whole-L1 flushes of this node: one when a gap begins, one when it ends (a node starts
+ *                              in a gap, so its first healthy moment counts one)
+ * @param busHealthy            whether invalidation messages flow now; false without a bus
+ * @param remote                whether the template has a remote tier
+ * @param breakerState          the remote tier's circuit breaker now; {@link BreakerState#CLOSED} without a remote tier
+ */
+public record NodeStats(
+        long invalidationsSent,
+        long invalidationsReceived,
+        long invalidationsFailed,
+        long busReconnects,
+        long l1Flushes,
+        boolean busHealthy,
+        boolean remote,
+        BreakerState breakerState) {
+}
