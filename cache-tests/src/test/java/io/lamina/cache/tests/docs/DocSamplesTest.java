@@ -226,6 +226,22 @@ class DocSamplesTest {
         }
     }
 
+    /** operations.md, "Upgrades": what a changed class shape does to entries already in Redis. */
+    record ProductV1(long id, String name) {
+    }
+
+    record ProductV2(long id, String name, String colour) {
+    }
+
+    @Test
+    void jsonCodec_anAddedPropertyDecodesAsItsDefault_aRemovedOneIsAMiss() {
+        io.lamina.cache.spi.JsonCodec codec = io.lamina.cache.spi.JsonCodec.create();
+        byte[] v1 = codec.encode(new ProductV1(1, "mug"), ProductV1.class);
+        assertThat(codec.decode(v1, ProductV2.class)).isEqualTo(new ProductV2(1, "mug", null));
+        byte[] v2 = codec.encode(new ProductV2(1, "mug", "red"), ProductV2.class);
+        assertThatThrownBy(() -> codec.decode(v2, ProductV1.class)).isInstanceOf(io.lamina.cache.spi.CodecException.class);
+    }
+
     @Test
     void gettingStartedBootService_cachesNullsAndInvalidatesByKeyAndTag() {
         ProductRepository repository = new ProductRepository();

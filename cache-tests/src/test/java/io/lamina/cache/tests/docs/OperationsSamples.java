@@ -13,16 +13,16 @@ final class OperationsSamples {
     private OperationsSamples() {
     }
 
-    /** What a node can tell about its Redis; compiled, not run. */
-    static String health(CacheTemplate cache, RedisTier redis) {
+    /** What a cache's counters tell about Redis; compiled, not run. */
+    static String health(CacheTemplate cache) {
         // region operations-health
         CacheStats s = cache.stats("products");
         long redisFailures = s.l2Errors();       // Redis calls that failed or timed out and became misses
         long staleAnswers = s.staleServed();     // calls answered by fail-safe after a failed load
         double hitRatio = s.hitRatio();          // (L1 hits + L2 hits) / requests
-        String breaker = redis.breakerState();   // CLOSED, OPEN or HALF_OPEN
+        double l2HitRatio = s.l2HitRatio();      // L2 hits / (L2 hits + misses): falls to 0 while Redis is down
         // endregion
-        return redisFailures + " " + staleAnswers + " " + hitRatio + " " + breaker;
+        return redisFailures + " " + staleAnswers + " " + hitRatio + " " + l2HitRatio;
     }
 
     /** L1 bounded by weight. */
