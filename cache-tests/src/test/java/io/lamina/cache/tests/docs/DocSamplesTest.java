@@ -112,7 +112,15 @@ class DocSamplesTest {
     void gettingStartedFirstTemplate_loadsEachKeyOnce_nullsIncluded() {
         ProductRepository repository = new ProductRepository();
         repository.save(new Product(42, 7, "teapot"));
-        GettingStartedSamples.firstTemplate(repository);
+        java.io.PrintStream original = System.out;
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(printed, true, StandardCharsets.UTF_8));
+        try {
+            GettingStartedSamples.firstTemplate(repository);
+        } finally {
+            System.setOut(original);
+        }
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("requests 4, L1 hits 2, loads 2");  // as the page says
         assertThat(repository.queries()).isEqualTo(2);
     }
 
