@@ -99,12 +99,14 @@ class DocSamplesTest {
     // ---- the samples that need no Redis, run ------------------------------------------------------------
 
     @Test
-    void readmeQuickStart_loadsOnce_thenHitsL1() {
+    void readmeQuickStart_loadsOnce_thenHitsL1_andTheTagInvalidatesIt() {
         ProductRepository repository = new ProductRepository();
         repository.save(new Product(7, 42, "mug"));
         try (CacheTemplate cache = ReadmeSamples.quickStart(repository, 7)) {
             assertThat(repository.queries()).isEqualTo(1);
             assertThat(cache.stats("products").l1Hits()).isEqualTo(1);
+            cache.remember("products", 7L, Product.class, () -> repository.find(7));   // category:42 was invalidated
+            assertThat(repository.queries()).isEqualTo(2);
         }
     }
 

@@ -19,11 +19,11 @@ final class ReadmeSamples {
                 .build();
 
         // .remote(RedisTier.create("redis://127.0.0.1:6379")) on the builder adds the shared tier (cache-redis)
-        Product p = cache.remember("products", id, Product.class, () -> repository.find(id));  // null is cached too
-        Product q = cache.remember("products", id, Product.class, ctx -> {                       // tag what you load
-                Product found = repository.find(id);
+        Product p = cache.remember("products", id, Product.class, ctx -> {                       // tag what you load
+                Product found = repository.find(id);                                              // null is cached too
                 if (found != null) ctx.tags("category:" + found.categoryId());
                 return found; });
+        Product q = cache.remember("products", id, Product.class, () -> repository.find(id));    // L1 hit: no query
         cache.invalidateTags("category:42");                                                     // O(1), every entry tagged
         // endregion
         return cache;
