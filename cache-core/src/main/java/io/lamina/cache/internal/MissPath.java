@@ -285,21 +285,29 @@ final class MissPath {
     /**
      * The current version of each tag a load's entry carries: known ones from this JVM's view, the others
      * from Redis, created at the load's stamp if Redis has none. Null when any of them failed.
+     *
+     * <p>Stored tags live {@code tagTtl} after they were last kept alive, and an entry whose tag Redis lost
+     * counts as invalidated. So a fill also keeps alive the known tags this JVM has not kept alive for half a
+     * {@code tagTtl} (the same script, in parallel): a tag in use never expires, and a node that starts (or
+     * forgets its versions after a gap) does not find every entry of a long-lived cache invalidated.
      */
     CompletableFuture<long[]> tagVersions(List<String> tags, long stamp) {
         long[] versions = new long[tags.size()];
         CompletableFuture<?>[] fetches = new CompletableFuture<?>[tags.size()];
+        long now = now();
+        long staleBefore = now - cache.context().tagTtl().toMillis() / 2;
         for (int i = 0; i < tags.size(); i++) {
             int at = i;
             String tag = tags.get(i);
             TagVersion view = cache.context().tags().version(tag);
-            if (view.known()) {
+            if (view.known() && !view.touchedBefore(staleBefore)) {
                 versions[i] = view.version();
                 fetches[i] = CompletableFuture.completedFuture(null);
             } else {
                 fetches[i] = remote.start(() -> remote.tier().ensureTag(tagKey(tag), stamp, cache.context().tagTtl()))
                         .thenAccept(version -> {
                             view.advanceTo(version);
+                            view.touched(now);
                             versions[at] = view.version();
                         });
             }

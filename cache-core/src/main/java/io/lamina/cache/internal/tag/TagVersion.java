@@ -13,6 +13,8 @@ public final class TagVersion {
 
     private final String tag;
     private volatile long version;
+    /** When this JVM last had the remote tier extend the tag's life (epoch ms); 0: never. */
+    private volatile long touchedAt;
 
     TagVersion(String tag, long version) {
         this.tag = tag;
@@ -37,6 +39,18 @@ public final class TagVersion {
             if (newVersion > version) {
                 version = newVersion;
             }
+        }
+    }
+
+    /** Whether the tag's remote key was last kept alive before {@code before} (epoch ms), as far as this JVM knows. */
+    public boolean touchedBefore(long before) {
+        return touchedAt < before;
+    }
+
+    /** Records that the remote tier extended the tag's life at {@code now} (epoch ms). */
+    public void touched(long now) {
+        if (now > touchedAt) {
+            touchedAt = now;
         }
     }
 
