@@ -1,0 +1,34 @@
+package io.lamina.demo;
+
+import io.lamina.cache.tests.redis.RedisServer;
+import io.lamina.cache.tests.redis.RedisServers;
+import io.lamina.demo.catalog.CatalogApplication;
+import java.util.List;
+import org.springframework.boot.SpringApplication;
+
+/**
+ * {@code --serve}: one node of the sample service on {@code server.port} (8080), with its REST API and the
+ * Actuator endpoints health, info, metrics, prometheus and lamina. Redis comes from {@code lamina.cache.redis.url}
+ * if given, else the way DESIGN.md says ({@code REDIS_URL}, {@code redis-server} on the PATH, a container, the
+ * embedded binary; a started server is stopped when the JVM exits). An empty catalog is filled at startup.
+ */
+final class ServeMode {
+
+    private ServeMode() {
+    }
+
+    static void start(List<String> args) {
+        LaunchArgs launch = LaunchArgs.of(args);
+        if (launch.get("lamina.cache.redis.url") == null && launch.get("spring.data.redis.url") == null) {
+            RedisServer redis = RedisServers.shared();
+            launch.set("lamina.cache.redis.url", redis.uri());
+            System.out.println("Redis: " + redis.source() + " " + redis.host() + ":" + redis.port());
+        }
+        launch.set("demo.catalog.seed-if-empty", "true");
+        SpringApplication.run(CatalogApplication.class, launch.toArray());
+        String port = launch.get("server.port") == null ? "8080" : launch.get("server.port");
+        System.out.println("Serving on http://localhost:" + port + ": GET /products/1, GET /categories/3/products,"
+                + " PUT /products/1, POST /categories/3/invalidate, GET /products/1/stock, GET /demo/stats,"
+                + " /actuator/prometheus; Ctrl-C stops");
+    }
+}
