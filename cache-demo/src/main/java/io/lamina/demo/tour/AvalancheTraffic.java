@@ -22,8 +22,8 @@ final class AvalancheTraffic {
         Integer read(int node, long key);
     }
 
-    static final long PASS = TimeUnit.MILLISECONDS.toNanos(50);
-    private static final int THREADS_PER_READER = 4;
+    static final long PASS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final int THREADS_PER_READER = 2;
 
     private final List<Read> readers;
     private final int keys;

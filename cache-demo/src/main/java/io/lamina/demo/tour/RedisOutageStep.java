@@ -31,8 +31,8 @@ final class RedisOutageStep implements TourStep {
     @Override
     public StepResult run(TourCluster cluster, PrintStream out) throws Exception {
         if (!cluster.redis().canKill()) {
-            out.println("   skipped: this Redis came from REDIS_URL (" + cluster.redis().describe()
-                    + "); the tour does not kill a server it does not own");
+            out.println("   skipped: this Redis came from REDIS_URL (" + cluster.redis().describe() + "),");
+            out.println("   and the tour does not kill a server it does not own (unset REDIS_URL to see this step)");
             return new StepResult("redis outage", "keeps answering, recovers", "skipped: Redis from REDIS_URL",
                     StepResult.Status.SKIPPED);
         }

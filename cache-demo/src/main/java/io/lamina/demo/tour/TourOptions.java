@@ -24,7 +24,7 @@ public record TourOptions(String name, int missingLookups, int missingIds, int s
 
     /** @return the tour of the README's run command */
     public static TourOptions full() {
-        return new TourOptions("full", 10_000, 100, 400, Duration.ofMillis(300), 200, Duration.ofSeconds(10),
+        return new TourOptions("full", 10_000, 100, 400, Duration.ofMillis(300), 150, Duration.ofSeconds(10),
                 Duration.ofSeconds(1), 100, 40, Duration.ofMillis(10));
     }
 
