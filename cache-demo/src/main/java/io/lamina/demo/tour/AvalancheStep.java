@@ -3,7 +3,10 @@ package io.lamina.demo.tour;
 import io.lamina.demo.catalog.QueryCounter.Kind;
 import io.lamina.demo.catalog.StockService;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -16,6 +19,7 @@ import java.util.concurrent.locks.LockSupport;
 final class AvalancheStep implements TourStep {
 
     private static final String[] CACHES = {StockService.STOCK, TourCluster.STOCK_JITTER_ONLY, TourCluster.STOCK_PLAIN};
+    private static final String[] LABELS = {"A jitter + refresh-ahead", "B jitter only", "C neither"};
     private static final double MIN_WINDOW_HIT_RATIO = 0.95;
     private static final int WARM_UP_THREADS = 32;
 
@@ -54,6 +58,9 @@ final class AvalancheStep implements TourStep {
         Counters[] traffic0 = previous;
         double[] worst = {1.0, 1.0, 1.0};
         long[] peakLoads = new long[CACHES.length];
+        List<String> xs = new ArrayList<>();
+        double[][] waits = new double[CACHES.length][windows];
+        double[][] dbLoads = new double[CACHES.length][windows];
         long began = System.nanoTime();
         traffic.start();
         try {
@@ -65,12 +72,15 @@ final class AvalancheStep implements TourStep {
                 Counters[] now = snapshot(cluster);
                 Object[] row = new Object[1 + 3 * CACHES.length];
                 row[0] = String.format(java.util.Locale.ROOT, "%.1f s", w * window / 1e9);
+                xs.add((String) row[0]);
                 for (int c = 0; c < CACHES.length; c++) {
                     Counters d = now[c].minus(previous[c]);
                     row[1 + 3 * c] = Table.percent(d.hitRatio());
                     row[2 + 3 * c] = Table.count(d.loads());
                     row[3 + 3 * c] = Table.count(d.misses());
                     peakLoads[c] = Math.max(peakLoads[c], d.loads());
+                    waits[c][w - 1] = d.misses();
+                    dbLoads[c][w - 1] = d.loads();
                 }
                 for (int c = 0; c < CACHES.length; c++) {
                     worst[c] = Math.min(worst[c], now[c].minus(previous[c]).hitRatio());
@@ -83,8 +93,19 @@ final class AvalancheStep implements TourStep {
         }
         Counters[] end = snapshot(cluster);
         table.print(out);
+        Map<String, double[]> waitSeries = new LinkedHashMap<>();
+        Map<String, double[]> loadSeries = new LinkedHashMap<>();
+        for (int c = 0; c < CACHES.length; c++) {
+            waitSeries.put(LABELS[c], waits[c]);
+            loadSeries.put(LABELS[c], dbLoads[c]);
+        }
+        cluster.chart(new Chart("Avalanche: callers who waited for the database, per row", "callers", xs, waitSeries));
+        cluster.chart(new Chart("Avalanche: database loads per row (background refreshes included)", "loads", xs,
+                loadSeries));
         out.printf("   A = %s (jitter + refresh-ahead), B = jitter only, C = neither; same 2 s TTL,"
                 + " %d keys%n", CACHES[0], keys);
+        out.println("   waits = callers who waited for the database; A's loads run in the background (refresh-ahead");
+        out.println("   reloads hot keys early: more loads, no caller waiting)");
         Table totals = new Table("cache", "requests", "hit ratio", "db loads", "callers waited", "slowest call");
         for (int c = 0; c < CACHES.length; c++) {
             Counters d = end[c].minus(traffic0[c]);

@@ -1,7 +1,12 @@
 package io.lamina.demo.tour;
 
 import io.lamina.demo.LaunchArgs;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,12 +23,16 @@ public final class Tour {
      * @param options the tour's sizes
      * @param args    {@code --key=value} Spring properties for both nodes (e.g. a PostgreSQL
      *                {@code --spring.datasource.url}); others are ignored
-     * @param out     where the tables go
+     * @param console where the tables go (also written, with charts, to {@code target/lamina-demo-report.html}, or
+     *                the file named by the system property {@code demo.report})
      * @return the report; {@link TourReport#passed()} tells whether every promise held
      * @throws RuntimeException if Redis or the nodes could not be started
      */
-    public static TourReport run(TourOptions options, List<String> args, PrintStream out) {
+    public static TourReport run(TourOptions options, List<String> args, PrintStream console) {
         long began = System.nanoTime();
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(new Tee(console, text), true, StandardCharsets.UTF_8);
+        List<Chart> charts;
         List<TourStep> steps = List.of(new PenetrationStep(1_000_000), new BreakdownStep(), new AvalancheStep(),
                 new TagInvalidationStep(), new RedisOutageStep(), new HitRatioStep());
         List<StepResult> results = new ArrayList<>();
@@ -48,9 +57,45 @@ public final class Tour {
                 results.add(result);
                 out.println("   -> " + result.status() + ": " + result.promise());
             }
+            charts = cluster.charts();
         }
         TourReport report = new TourReport(results, System.nanoTime() - began);
         report.print(out);
+        Path html = Path.of(System.getProperty("demo.report", "target/lamina-demo-report.html"));
+        try {
+            HtmlReport.write(html, report, charts, text.toString(StandardCharsets.UTF_8));
+            console.println("   report with charts: " + html.toAbsolutePath().normalize());
+        } catch (IOException e) {
+            console.println("   (no HTML report: " + e + ")");
+        }
         return report;
+    }
+
+    /** Writes to the console and keeps a copy for the HTML report. */
+    private static final class Tee extends OutputStream {
+        private final OutputStream console;
+        private final OutputStream copy;
+
+        Tee(OutputStream console, OutputStream copy) {
+            this.console = console;
+            this.copy = copy;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            console.write(b);
+            copy.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            console.write(b, off, len);
+            copy.write(b, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            console.flush();
+        }
     }
 }

@@ -30,6 +30,7 @@ final class TourCluster implements AutoCloseable {
     private final QueryCounter queries = new QueryCounter();
     private final SimulatedLatency latency;
     private final List<TourNode> nodes = new ArrayList<>();
+    private final List<Chart> charts = new ArrayList<>();
     private final String databaseUrl;
 
     private TourCluster(TourOptions options, TourRedis redis, LaunchArgs args) {
@@ -53,8 +54,6 @@ final class TourCluster implements AutoCloseable {
             String namespace = "lamina-demo-" + UUID.randomUUID().toString().substring(0, 8);
             args.set("lamina.cache.namespace", namespace)
                     .set("lamina.cache.redis.url", redis.uri())
-                    .set("lamina.cache.redis.command-timeout", "250ms")
-                    .set("lamina.cache.redis.connect-timeout", "250ms")
                     .set("spring.main.web-application-type", "none")
                     .set("demo.catalog.seed-if-empty", "false")
                     // two nodes in one JVM: each its own registry, not both in Micrometer's global one
@@ -109,6 +108,15 @@ final class TourCluster implements AutoCloseable {
 
     TourNode node(int index) {
         return nodes.get(index);
+    }
+
+    /** Keeps a series a step measured, for the HTML report. */
+    void chart(Chart chart) {
+        charts.add(chart);
+    }
+
+    List<Chart> charts() {
+        return List.copyOf(charts);
     }
 
     String databaseUrl() {
