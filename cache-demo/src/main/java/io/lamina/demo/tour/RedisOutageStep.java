@@ -88,7 +88,7 @@ final class RedisOutageStep implements TourStep {
                         Table.count(hotPass.queries), Table.count(hotPass.l2Errors), Table.millis(hotPass.slowest))
                 .row(cold + " ids never read", Table.count(coldPass.requests), Table.count(coldPass.errors),
                         Table.count(coldPass.queries), Table.count(coldPass.l2Errors), Table.millis(coldPass.slowest))
-                .row("all again, " + passes[0] + " passes (*)", Table.count(again[0].requests),
+                .row("all again, " + passes[0] + (passes[0] == 1 ? " pass (*)" : " passes (*)"), Table.count(again[0].requests),
                         Table.count(again[0].errors), Table.count(again[0].queries), Table.count(again[0].l2Errors),
                         Table.millis(again[0].slowest))
                 .print(out);

@@ -67,8 +67,10 @@ final class TagInvalidationStep implements TourStep {
                 .row("product " + PRODUCT_ID + " reloads (both nodes)", Table.count(productReloads))
                 .row("category " + other + " queries (other tag, still cached)", Table.count(otherQueries))
                 .print(out);
-        return StepResult.check("tags", "node-2 sees node-1's update; one reload per entry; others cached",
+        // the product gets two messages (its key, its tag): if the key's arrives while node-2 reloads after the
+        // tag's, that reload is fenced and the next read loads once more, which is correct, hence <= 2
+        return StepResult.check("tags", "node-2 sees node-1's update; the list reloads once; others cached",
                 "seen after " + Table.millis(seen - updated) + ", " + listReloads + " list reload(s)",
-                node1Sees && listReloads == 1 && productReloads == 1 && otherQueries == 0);
+                node1Sees && listReloads == 1 && productReloads <= 2 && otherQueries == 0);
     }
 }
