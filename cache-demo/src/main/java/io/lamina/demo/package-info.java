@@ -1,2 +1,5 @@
-/** Lamina's demo: a tour that shows each protection at work, and (later) a sample service. */
+/**
+ * Lamina's demo: {@link io.lamina.demo.DemoMain} runs the scripted tour ({@code io.lamina.demo.tour}) over two
+ * nodes of the sample service ({@code io.lamina.demo.catalog}), or keeps one node serving with {@code --serve}.
+ */
 package io.lamina.demo;
