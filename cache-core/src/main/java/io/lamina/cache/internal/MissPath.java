@@ -113,7 +113,8 @@ final class MissPath {
     }
 
     private CompletableFuture<Prepared> prepareRemote(RemoteKey rk, Type type, Class<?> raw) {
-        return remote.start(() -> remote.tier().get(rk)).handle((bytes, failure) -> {
+        CompletableFuture<Void> cacheTag = ensureCacheTag();
+        return remote.start(() -> remote.tier().get(rk)).thenCombine(cacheTag, (bytes, ignored) -> bytes).handle((bytes, failure) -> {
             if (failure != null) {
                 remote.failed("GET of " + rk, failure, cache.stats());
                 return CompletableFuture.completedFuture(Prepared.localOnly(rk));
@@ -183,6 +184,32 @@ final class MissPath {
         }).thenCompose(f -> f).thenApply(p -> {
             p.type = type;
             return p;
+        });
+    }
+
+    /**
+     * Makes sure the cache's own tag, which every stored entry carries, exists in Redis before this miss takes its
+     * lease, in parallel with the miss's first read and only while this JVM does not know the tag's version (the
+     * first miss of a cache, and the first after a bus gap). A tag a load creates only when it stores its value is
+     * created at that load's stamp, which makes every load of the same cache that started earlier stale on
+     * arrival: on a cold start, concurrent first loads of different keys would each be done twice. Created here at
+     * the remote clock, the tag is older than the stamp of every lease that follows. A failure is ignored: the
+     * fill creates the tag as before.
+     */
+    private CompletableFuture<Void> ensureCacheTag() {
+        String tag = cacheTag(cache.name());
+        TagVersion view = cache.context().tags().version(tag);
+        if (view.known()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        long now = now();
+        return remote.start(() -> remote.tier().ensureTag(tagKey(tag), 0, cache.context().tagTtl())).handle((version, failure) -> {
+            // a failure is not counted: the read beside it fails too and is counted, or the fill creates the tag
+            if (failure == null) {
+                view.advanceTo(version);
+                view.touched(now);
+            }
+            return null;
         });
     }
 

@@ -48,8 +48,9 @@ public interface RemoteTier extends AutoCloseable {
     CompletionStage<Long> tagVersion(TagKey tag);
 
     /**
-     * The current version of a tag, creating it at {@code stamp} when it has none, and keeping it for
-     * {@code ttl}. A load calls it with its lease stamp, so a tag first seen by that load is current.
+     * The current version of a tag, creating it at {@code stamp} when it has none (at the remote clock in
+     * microseconds when {@code stamp} is 0), and keeping it for {@code ttl}. A load calls it with its lease
+     * stamp, so a tag first seen by that load is current; before its lease, with 0, so its stamp is above it.
      */
     CompletionStage<Long> ensureTag(TagKey tag, long stamp, Duration ttl);
 

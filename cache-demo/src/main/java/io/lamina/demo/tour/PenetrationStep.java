@@ -8,9 +8,8 @@ import java.util.List;
 /**
  * Penetration: lookups of product ids that do not exist, spread over both nodes and several threads. Each
  * missing id's null is cached (in L1 and Redis, for the products cache's null TTL), so the queries are bounded by
- * the missing ids, not by the lookups. The step promises at most two per id and says so when it saw more than
- * one: DESIGN.md promises exactly one load per key per cluster, yet a cold JVM (the first concurrent loads after
- * startup) has been seen loading a few ids twice, on one node as well as on two.
+ * the missing ids, not by the lookups: exactly one per id, DESIGN.md's one load per key per cluster, from the very
+ * first lookups of two nodes just started.
  */
 final class PenetrationStep implements TourStep {
 
@@ -55,14 +54,8 @@ final class PenetrationStep implements TourStep {
                 .print(out);
         out.printf("   without null caching every lookup is a query: %s queries instead of %s%n",
                 Table.count(lookups), Table.count(queries));
-        if (queries > ids) {
-            out.printf("   note: %d more quer%s than missing ids: one load per id per cluster is the design;%n"
-                    + "   a cold JVM has been seen loading a few ids twice, and this step shows when it does%n",
-                    queries - ids, queries - ids == 1 ? "y" : "ies");
-        }
-        long bound = 2L * ids;   // bounded by the ids, whatever the lookups; see the class comment
-        return StepResult.check("penetration", "db queries bounded by the missing ids (<= 2 per id)",
+        return StepResult.check("penetration", "exactly one db query per missing id",
                 Table.count(queries) + " queries for " + Table.count(lookups) + " lookups of " + ids + " ids",
-                queries <= bound && wronglyFound == 0 && c.requests() == lookups);
+                queries == ids && wronglyFound == 0 && c.requests() == lookups);
     }
 }

@@ -38,12 +38,21 @@ final class Scripts {
             return v
             """;
 
-    /** KEYS: tag. ARGV: stamp, ttl ms. The current version, created at the stamp if absent; keeps it ttl. */
+    /**
+     * KEYS: tag. ARGV: stamp, ttl ms. The current version, created at the stamp if absent (at the server clock in
+     * microseconds for a stamp of 0); keeps it ttl.
+     */
     static final String TAG_ENSURE = """
+            redis.replicate_commands()
             local v = redis.call('GET', KEYS[1])
             if not v then
-              redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-              return tonumber(ARGV[1])
+              local created = ARGV[1]
+              if created == '0' then
+                local t = redis.call('TIME')
+                created = string.format('%.0f', tonumber(t[1]) * 1000000 + tonumber(t[2]))
+              end
+              redis.call('SET', KEYS[1], created, 'PX', ARGV[2])
+              return tonumber(created)
             end
             redis.call('PEXPIRE', KEYS[1], ARGV[2])
             return tonumber(v)
