@@ -42,6 +42,13 @@ public final class RedissonDistributedLock implements DistributedLock {
                     }
                     return guard.<Boolean>call(() -> lock.tryLockAsync(wait.toMillis(), leaseMillis, TimeUnit.MILLISECONDS, owner))
                             .thenApply(acquired -> (Handle) new RedissonHandle(lock, owner, acquired, true));
+                })
+                .whenComplete((handle, failure) -> {
+                    if (failure != null) {
+                        // a call that timed out may still have taken the lock in Redis: give it back, or every
+                        // other node would wait out lockWait for a holder that will never unlock
+                        guard.<Void>call(() -> lock.unlockAsync(owner)).exceptionally(e -> null);
+                    }
                 });
     }
 
