@@ -66,6 +66,24 @@ class ServeModeTest {
         assertThat(prometheus).contains("demo_db_queries{kind=\"product\"}").contains("cache_gets_total{cache=\"products\"");
     }
 
+    @Test
+    void laminaEndpoint_listsTheCaches_andInvalidatesOneOnDelete() throws Exception {
+        get("/products/7");
+        String all = get("/actuator/lamina").body();
+        assertThat(all).contains("\"namespace\":\"serve-mode-test-").contains("\"breakerState\":\"CLOSED\"")
+                .contains("\"products\":{\"name\":\"products\"").contains("\"ttl\":\"PT30M\"").contains("\"l2HitRatio\"");
+        assertThat(get("/actuator/lamina/stock").body()).contains("\"ttl\":\"PT2S\"").contains("\"refreshAhead\":0.5");
+        assertThat(get("/actuator/lamina/no-such-cache").statusCode()).isEqualTo(404);
+
+        long queries = productQueries();
+        assertThat(get("/products/7").statusCode()).isEqualTo(200);
+        assertThat(productQueries()).as("cached").isEqualTo(queries);
+        assertThat(send(HttpRequest.newBuilder(URI.create(base + "/actuator/lamina/products")).DELETE()).statusCode())
+                .isIn(200, 204);
+        assertThat(get("/products/7").statusCode()).isEqualTo(200);
+        assertThat(productQueries()).as("the whole cache was invalidated").isEqualTo(queries + 1);
+    }
+
     private long productQueries() throws Exception {
         Matcher m = Pattern.compile("\"product\":(\\d+)").matcher(get("/demo/stats").body());
         assertThat(m.find()).as("/demo/stats counts product queries").isTrue();
