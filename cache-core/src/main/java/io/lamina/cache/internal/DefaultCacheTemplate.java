@@ -14,7 +14,6 @@ import io.lamina.cache.TypeRef;
 import io.lamina.cache.internal.key.KeyFormatter;
 import io.lamina.cache.internal.key.Names;
 import io.lamina.cache.internal.l1.L1Entry;
-import io.lamina.cache.internal.load.LoadContextImpl;
 import io.lamina.cache.internal.remote.RemoteAccess;
 import io.lamina.cache.internal.bus.BusMessage;
 import io.lamina.cache.internal.bus.Coherence;
@@ -54,7 +53,7 @@ public final class DefaultCacheTemplate implements CacheTemplate {
         this.context = new TemplateContext(config.namespace(), config.clock(), config.codec(),
                 new KeyFormatter(KeyFormatter.DEFAULT_MAX_LENGTH), new TagRegistry(config.remote() != null, config.clock()),
                 config.maxTagsPerEntry(), Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()),
-                config.tagTtl(), loaderPool(config));
+                config.tagTtl(), Arguments.loaderPool(config));
         this.remote = config.remote() == null ? null : new RemoteAccess(config.remote());
         config.caches().forEach((name, options) -> caches.put(name, newCache(name, options)));
         InvalidationBus bus = config.remote() == null ? null : config.remote().bus();
@@ -109,23 +108,6 @@ public final class DefaultCacheTemplate implements CacheTemplate {
         }
     }
 
-    /**
-     * The bounded pool for background refreshes and for loads under a timeout: daemon threads that end
-     * when idle; a full queue rejects (the caller counts it), never blocks and never grows without bound.
-     */
-    private static java.util.concurrent.ThreadPoolExecutor loaderPool(TemplateConfig config) {
-        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(
-                config.loaderThreads(), config.loaderThreads(), 30, java.util.concurrent.TimeUnit.SECONDS,
-                new java.util.concurrent.ArrayBlockingQueue<>(config.loaderQueue()), r -> {
-                    Thread t = new Thread(r, "lamina-loader-" + config.namespace() + "-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
-    }
-
     private NamedCache newCache(String name, CacheOptions options) {
         return new NamedCache(name, ResolvedOptions.resolve(options, config.defaults(), remote != null), context, remote);
     }
@@ -139,7 +121,7 @@ public final class DefaultCacheTemplate implements CacheTemplate {
 
     @Override
     public <V> V remember(String cache, Object key, Class<V> type, Duration ttl, Loader<? extends V> loader) {
-        return cast(rememberAny(cache, key, type, checkTtl(ttl), loader));
+        return cast(rememberAny(cache, key, type, Arguments.checkTtl(ttl), loader));
     }
 
     @Override
@@ -154,7 +136,7 @@ public final class DefaultCacheTemplate implements CacheTemplate {
 
     @Override
     public <V> V remember(String cache, Object key, TypeRef<V> type, Duration ttl, Loader<? extends V> loader) {
-        return cast(rememberAny(cache, key, type, checkTtl(ttl), loader));
+        return cast(rememberAny(cache, key, type, Arguments.checkTtl(ttl), loader));
     }
 
     @Override
@@ -164,7 +146,7 @@ public final class DefaultCacheTemplate implements CacheTemplate {
 
     private Object rememberAny(String cacheName, Object key, Object typeSpec, Duration ttl, Object loader) {
         NamedCache cache = cache(cacheName);
-        Class<?> raw = raw(typeSpec);
+        Class<?> raw = Arguments.raw(typeSpec);
         if (key == null) {
             throw new NullPointerException("key");
         }
@@ -178,7 +160,7 @@ public final class DefaultCacheTemplate implements CacheTemplate {
             afterHit(cache, hit, key, typeSpec, raw, ttl, loader);
             return v == L1Entry.NULL ? null : v;
         }
-        return cache.load(key, type(typeSpec), raw, ttl, loader);
+        return cache.load(key, Arguments.type(typeSpec), raw, ttl, loader);
     }
 
     /** Past the refresh point: start a background refresh. A stand-in stale value: count it. Untimed entries skip both. */
@@ -187,7 +169,7 @@ public final class DefaultCacheTemplate implements CacheTemplate {
             if (hit.stale()) {
                 cache.stats().staleServed();
             } else if (hit.refreshAt() != Long.MAX_VALUE && context.clock().nanoTime() >= hit.refreshAt()) {
-                cache.maybeRefresh(hit, key, type(typeSpec), raw, ttl, loader);
+                cache.maybeRefresh(hit, key, Arguments.type(typeSpec), raw, ttl, loader);
             }
         }
     }
@@ -218,7 +200,7 @@ public final class DefaultCacheTemplate implements CacheTemplate {
 
     private <V> CompletableFuture<V> rememberAsyncRaw(String cacheName, Object key, Object typeSpec, AsyncLoader<?> loader) {
         NamedCache cache = cache(cacheName);
-        Class<?> raw = raw(typeSpec);
+        Class<?> raw = Arguments.raw(typeSpec);
         if (key == null) {
             throw new NullPointerException("key");
         }
@@ -232,7 +214,7 @@ public final class DefaultCacheTemplate implements CacheTemplate {
             afterHit(cache, hit, key, typeSpec, raw, null, loader);
             return CompletableFuture.completedFuture(cast(v == L1Entry.NULL ? null : v));
         }
-        return cache.loadAsync(key, type(typeSpec), raw, loader).thenApply(stored -> {
+        return cache.loadAsync(key, Arguments.type(typeSpec), raw, loader).thenApply(stored -> {
             if (stored != L1Entry.NULL && !raw.isInstance(stored)) {
                 throw new IllegalStateException("key " + key + " of cache '" + cacheName + "' was loaded as "
                         + stored.getClass().getName() + " but requested as " + raw.getName());
@@ -255,9 +237,9 @@ public final class DefaultCacheTemplate implements CacheTemplate {
 
     private <V> CachedValue<V> peek(String cacheName, Object key, Object typeSpec) {
         NamedCache cache = cache(cacheName);
-        Class<?> raw = raw(typeSpec);
+        Class<?> raw = Arguments.raw(typeSpec);
         Objects.requireNonNull(key, "key");
-        Object found = cache.peek(key, type(typeSpec), raw);
+        Object found = cache.peek(key, Arguments.type(typeSpec), raw);
         return found == null ? null : new CachedValue<>(cast(NamedCache.unwrap(found)));
     }
 
@@ -273,8 +255,8 @@ public final class DefaultCacheTemplate implements CacheTemplate {
     public void put(String cache, Object key, Object value, Duration ttl, String... tags) {
         NamedCache named = cache(cache);
         Objects.requireNonNull(key, "key");
-        checkTtl(ttl);
-        named.put(key, value, ttl, checkTags(tags, config.maxTagsPerEntry()));
+        Arguments.checkTtl(ttl);
+        named.put(key, value, ttl, Arguments.checkTags(tags, config.maxTagsPerEntry()));
         publishKeys(named, key);
     }
 
@@ -299,7 +281,7 @@ public final class DefaultCacheTemplate implements CacheTemplate {
     @Override
     public void invalidateTags(String... tags) {
         checkOpen();
-        List<String> checked = checkTags(tags, Integer.MAX_VALUE);
+        List<String> checked = Arguments.checkTags(tags, Integer.MAX_VALUE);
         if (checked.isEmpty()) {
             throw new IllegalArgumentException("invalidateTags needs at least one tag");
         }
@@ -451,7 +433,13 @@ public final class DefaultCacheTemplate implements CacheTemplate {
             return newCache(n, CacheOptions.inherit());
         });
         if (created[0]) {
-            metrics.bindCache(named, false);
+            try {
+                metrics.bindCache(named, false);
+            } catch (RuntimeException e) {
+                // publishing is a side show: a registry that refuses a meter never fails a cache call
+                System.getLogger("io.lamina.cache").log(System.Logger.Level.WARNING,
+                        "the meters of cache '" + cacheName + "' could not be registered", e);
+            }
         }
         return named;
     }
@@ -460,42 +448,6 @@ public final class DefaultCacheTemplate implements CacheTemplate {
         if (closed) {
             throw new IllegalStateException("the cache template of namespace '" + config.namespace() + "' is closed");
         }
-    }
-
-    /** The erasure of a {@code Class} or {@code TypeRef}, for instance checks. */
-    private static Class<?> raw(Object typeSpec) {
-        if (typeSpec instanceof Class<?> c) {
-            return c.isPrimitive() ? TypeRef.of(c).rawType() : c;
-        }
-        if (typeSpec == null) {
-            throw new NullPointerException("type");
-        }
-        return ((TypeRef<?>) typeSpec).rawType();
-    }
-
-    /** The full type of a {@code Class} or {@code TypeRef}, for decoding. */
-    private static java.lang.reflect.Type type(Object typeSpec) {
-        return typeSpec instanceof TypeRef<?> ref ? ref.type() : (Class<?>) typeSpec;
-    }
-
-    private static Duration checkTtl(Duration ttl) {
-        Objects.requireNonNull(ttl, "ttl");
-        if (ttl.isNegative() || ttl.isZero()) {
-            throw new IllegalArgumentException("ttl must be positive, got " + ttl);
-        }
-        return ttl;
-    }
-
-    private static List<String> checkTags(String[] tags, int max) {
-        Objects.requireNonNull(tags, "tags");
-        for (String tag : tags) {
-            Names.checkTag(tag, LoadContextImpl.MAX_TAG_LENGTH);
-        }
-        List<String> distinct = Arrays.stream(tags).distinct().toList();
-        if (distinct.size() > max) {
-            throw new IllegalArgumentException("an entry may carry at most " + max + " tags, got " + distinct.size());
-        }
-        return distinct;
     }
 
     @SuppressWarnings("unchecked")
