@@ -417,7 +417,8 @@ public final class RedisTier implements RemoteTier {
                 uris.forEach(u -> servers.addNodeAddress(address(redisUri(u))));
                 common(servers, timeout, connect, user, pass).setMasterConnectionMinimumIdleSize(1).setSlaveConnectionMinimumIdleSize(1);
             } else if (!first.getSentinels().isEmpty()) {
-                var servers = config.useSentinelServers().setMasterName(first.getSentinelMasterId());
+                // the same database as Lettuce's entries, so a key's lock lives beside it
+                var servers = config.useSentinelServers().setMasterName(first.getSentinelMasterId()).setDatabase(first.getDatabase());
                 first.getSentinels().forEach(s -> servers.addSentinelAddress(address(s)));
                 common(servers, timeout, connect, user, pass).setMasterConnectionMinimumIdleSize(1).setSlaveConnectionMinimumIdleSize(1)
                         .setCheckSentinelsList(false);
