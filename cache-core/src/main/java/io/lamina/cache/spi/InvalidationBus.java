@@ -19,6 +19,15 @@ public interface InvalidationBus {
     /** Publishes {@code message} to every subscriber of {@code channel}, this node included. */
     CompletionStage<Void> publish(String channel, byte[] message);
 
+    /**
+     * Publishes a liveness heartbeat: like {@link #publish}, but it must travel the way messages travel to
+     * subscribers and must never be refused by a circuit breaker (a refused heartbeat fakes a gap in the bus),
+     * and it is not an invalidation to recover after a failover. The default publishes it.
+     */
+    default CompletionStage<Void> heartbeat(String channel, byte[] message) {
+        return publish(channel, message);
+    }
+
     /** Drops the subscription and subscribes again (after a liveness check failed). Never blocks. */
     void resubscribe();
 

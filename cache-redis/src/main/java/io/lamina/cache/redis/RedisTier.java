@@ -1,146 +1,169 @@
 package io.lamina.cache.redis;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.lamina.cache.BreakerState;
+import io.lamina.cache.redis.internal.Connections;
 import io.lamina.cache.redis.internal.Guard;
 import io.lamina.cache.redis.internal.LettuceStore;
+import io.lamina.cache.redis.internal.RecentWrites;
+import io.lamina.cache.redis.internal.RedisBus;
+import io.lamina.cache.redis.internal.RedisUris;
+import io.lamina.cache.redis.internal.RedissonConfigs;
 import io.lamina.cache.redis.internal.RedissonDistributedLock;
+import io.lamina.cache.redis.internal.RedissonLauncher;
+import io.lamina.cache.redis.internal.Routes;
+import io.lamina.cache.redis.internal.SentinelWatch;
+import io.lamina.cache.redis.internal.Topology;
 import io.lamina.cache.spi.DistributedLock;
 import io.lamina.cache.spi.InvalidationBus;
-import io.lamina.cache.spi.TagKey;
-import io.lamina.cache.redis.internal.RedisBus;
 import io.lamina.cache.spi.LeaseResult;
 import io.lamina.cache.spi.RemoteKey;
 import io.lamina.cache.spi.RemoteTier;
+import io.lamina.cache.spi.TagKey;
 import io.lettuce.core.AbstractRedisClient;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.cluster.ClusterClientOptions;
-import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
-import org.redisson.config.Config;
-import org.redisson.config.SslVerificationMode;
 
 /**
- * Lamina's shared tier on Redis: entries and fenced fills on Lettuce, the lock across JVMs on Redisson.
+ * Lamina's shared tier on Redis: entries and fenced fills on Lettuce, the lock across JVMs on Redisson. One
+ * Redis, a Sentinel-managed primary, or a Redis Cluster:
  *
  * <pre>{@code
  * RemoteTier redis = RedisTier.create("redis://127.0.0.1:6379");
+ * RemoteTier sentinel = RedisTier.create("redis-sentinel://s1:26379,s2:26379,s3:26379#mymaster");
+ * RemoteTier cluster = RedisTier.builder().cluster(List.of("redis://n1:6379", "redis://n2:6379")).build();
  * RemoteTier secured = RedisTier.builder().uri("rediss://cache.internal:6380")
  *         .username("lamina").password("...").commandTimeout(Duration.ofMillis(200)).build();
  * }</pre>
  *
  * <p>Redis is optional at run time: building never connects synchronously, so it succeeds with Redis
  * down; every command has a timeout (500 ms by default, not Lettuce's 60 s); commands are rejected, not
- * queued, while disconnected; a circuit breaker stops sending while Redis fails and sends a few probes
- * after {@code openDuration} until it answers again. Callers of the template see misses, never errors.
+ * queued, while disconnected; a circuit breaker per primary (and one apart for the lock) stops sending while that
+ * primary fails and sends a few probes after {@code openDuration} until it answers again. Callers of the
+ * template see misses, never errors. On a Cluster the slot map is refreshed every {@code topologyRefresh} and
+ * within about a second of errors; on Sentinel the tier follows the primary the moment Sentinel switches it.
+ * After a failover, the writes of the last {@code failoverReplay} are made again as invalidations, so a write
+ * the old primary took but did not hand on never brings an old value back.
  *
  * <p>Clients built here are closed by {@link #close()}; clients handed in are left to their owner.
  * Thread-safe.
  */
 public final class RedisTier implements RemoteTier {
 
+    private static final System.Logger LOG = System.getLogger("io.lamina.cache.redis");
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    private final Topology topology;
     private final LettuceStore store;
     private final RedisBus bus;
     private final RedissonDistributedLock lock;
+    private final RedissonLauncher redisson;
     private final Guard guard;
+    private final Routes routes;
     private final Duration commandTimeout;
     private final Duration lockLease;
-    private final List<AutoCloseable> owned;
+    private final ScheduledExecutorService timer;
+    private final ThreadPoolExecutor lockThreads;
+    private final List<AutoCloseable> owned = new ArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final java.util.concurrent.atomic.LongAdder failoverReplays = new java.util.concurrent.atomic.LongAdder();
 
     private RedisTier(Builder b) {
         this.commandTimeout = b.commandTimeout;
         this.lockLease = b.lockLease;
-        this.guard = new Guard(CircuitBreaker.of("lamina-redis", CircuitBreakerConfig.custom()
+        this.guard = new Guard(CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(b.breakerWindow)
                 .minimumNumberOfCalls(b.breakerMinimumCalls)
                 .failureRateThreshold(b.breakerFailureRate)
                 .waitDurationInOpenState(b.openDuration)
                 .permittedNumberOfCallsInHalfOpenState(3)
-                .build()));
-        this.owned = new ArrayList<>();
-        List<RedisURI> uris = b.uris.stream().map(u -> b.redisUri(u)).toList();
-        ClientResources resources = null;
-        if (b.lettuce == null) {
-            resources = DefaultClientResources.builder()
+                .build());
+        List<RedisURI> uris = b.uris.stream().map(b::redisUri).toList();
+        this.topology = b.cluster ? Topology.CLUSTER : uris.get(0).getSentinels().isEmpty() ? Topology.STANDALONE : Topology.SENTINEL;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "lamina-redis-timer-"));
+        this.lockThreads = new ThreadPoolExecutor(0, 64, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                r -> daemon(r, "lamina-redis-lock-"), new ThreadPoolExecutor.CallerRunsPolicy());
+        AbstractRedisClient client = b.lettuce;
+        Connections.Options options = null;
+        if (client == null) {
+            ClientResources resources = DefaultClientResources.builder()
                     .ioThreadPoolSize(2)
                     .computationThreadPoolSize(2)
-                    .reconnectDelay(Delay.exponential(Duration.ofMillis(20), Duration.ofSeconds(1), 2, java.util.concurrent.TimeUnit.MILLISECONDS))
+                    .reconnectDelay(Delay.exponential(Duration.ofMillis(20), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
                     .build();
+            owned.add(() -> resources.shutdown(0, 2, TimeUnit.SECONDS));
+            client = b.cluster ? RedisClusterClient.create(resources, uris) : RedisClient.create(resources);
+            AbstractRedisClient built = client;
+            owned.add(0, () -> built.shutdown(0, 2, TimeUnit.SECONDS));
+            io.lettuce.core.SslOptions ssl = b.trustedCertificates == null ? io.lettuce.core.SslOptions.create()
+                    : io.lettuce.core.SslOptions.builder().jdkSslProvider().trustManager(TrustFiles.trustManagers(b.trustedCertificates)).build();
+            options = new Connections.Options(b.connectTimeout, b.commandTimeout, b.requestQueueSize, ssl, b.topologyRefresh);
         }
-        SocketOptions socket = SocketOptions.builder().connectTimeout(b.connectTimeout).keepAlive(true).build();
-        io.lettuce.core.SslOptions ssl = b.trustedCertificates == null ? io.lettuce.core.SslOptions.create()
-                : io.lettuce.core.SslOptions.builder().jdkSslProvider().trustManager(TrustFiles.trustManagers(b.trustedCertificates)).build();
-        TimeoutOptions timeouts = TimeoutOptions.enabled(b.commandTimeout);
-        if (b.cluster) {
-            RedisClusterClient client = b.lettuce != null ? (RedisClusterClient) b.lettuce : RedisClusterClient.create(resources, uris);
-            if (b.lettuce == null) {
-                client.setOptions(ClusterClientOptions.builder()
-                        .autoReconnect(true)
-                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                        .requestQueueSize(b.requestQueueSize)
-                        .socketOptions(socket)
-                        .sslOptions(ssl)
-                        .timeoutOptions(timeouts)
-                        .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-                                .enablePeriodicRefresh(Duration.ofSeconds(30))
-                                .enableAllAdaptiveRefreshTriggers()
-                                .build())
-                        .build());
-                owned.add(client::shutdown);
-            }
-            this.store = new LettuceStore(() -> client.connectAsync(ByteArrayCodec.INSTANCE),
-                    c -> ((StatefulRedisClusterConnection<byte[], byte[]>) c).async());
-            this.bus = new RedisBus(client, () -> client.connectPubSubAsync(ByteArrayCodec.INSTANCE).thenApply(c -> c),
-                    store::publish, guard);
+        Connections connections = Connections.of(topology, client, uris, options);
+        RecentWrites recent = new RecentWrites(b.failoverReplay, 10_000, System::nanoTime);
+        this.routes = connections.routes();
+        this.store = new LettuceStore(connections.data(), Connections::commandsOf, guard, routes, recent);
+        this.bus = new RedisBus(client, connections.subscriber(), store::publish, recent);
+        if (b.redisson != null) {
+            this.redisson = RedissonLauncher.of(b.redisson);
         } else {
-            RedisClient client = b.lettuce != null ? (RedisClient) b.lettuce : RedisClient.create(resources);
-            if (b.lettuce == null) {
-                client.setOptions(ClientOptions.builder()
-                        .autoReconnect(true)
-                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                        .requestQueueSize(b.requestQueueSize)
-                        .socketOptions(socket)
-                        .sslOptions(ssl)
-                        .timeoutOptions(timeouts)
-                        .build());
-                owned.add(client::shutdown);
-            }
-            RedisURI uri = uris.get(0);
-            this.store = new LettuceStore(() -> client.connectAsync(ByteArrayCodec.INSTANCE, uri),
-                    c -> ((StatefulRedisConnection<byte[], byte[]>) c).async());
-            this.bus = new RedisBus(client, () -> client.connectPubSubAsync(ByteArrayCodec.INSTANCE, uri).thenApply(c -> c),
-                    store::publish, guard);
+            RedisUris.Credentials written = RedisUris.credentials(b.uris.get(0));
+            RedissonConfigs.Settings settings = new RedissonConfigs.Settings(topology, uris,
+                    b.username != null ? b.username : written.username(),
+                    b.password != null ? new String(b.password) : written.password(),
+                    b.commandTimeout, b.connectTimeout, b.lockLease, b.topologyRefresh,
+                    b.trustedCertificates == null ? null : TrustFiles.trustManagers(b.trustedCertificates));
+            this.redisson = RedissonLauncher.start(() -> Redisson.create(RedissonConfigs.of(settings)),
+                    b.connectTimeout.multipliedBy(4).plusSeconds(5));
         }
-        if (resources != null) {
-            ClientResources r = resources;
-            owned.add(() -> r.shutdown());
+        this.lock = new RedissonDistributedLock(redisson, guard, routes, lockThreads, b.commandTimeout);
+        owned.add(connections.onPrimariesChanged(this::afterFailover));
+        if (topology == Topology.SENTINEL) {
+            SentinelWatch watch = new SentinelWatch((RedisClient) client, uris.get(0), b.topologyRefresh, timer,
+                    primary -> {
+                        store.reconnect().thenCompose(v -> replay()).exceptionally(e -> null);
+                        bus.resubscribe();
+                    });
+            owned.add(0, watch);
         }
-        RedissonClient redisson = b.redisson != null ? b.redisson : Redisson.create(b.redissonConfig());
-        if (b.redisson == null) {
-            owned.add(0, redisson::shutdown);
-        }
-        this.lock = new RedissonDistributedLock(redisson, guard);
         store.connectEagerly();
+    }
+
+    private static Thread daemon(Runnable r, String prefix) {
+        Thread t = new Thread(r, prefix + THREADS.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    }
+
+    private void afterFailover() {
+        LOG.log(System.Logger.Level.INFO, "the Redis Cluster's primaries changed; replaying recent writes on the new primaries");
+        guard.retainRoutes(routes.live());
+        timer.execute(this::replay);
+    }
+
+    private java.util.concurrent.CompletableFuture<Void> replay() {
+        failoverReplays.increment();
+        return store.replayRecent();
     }
 
     /** A tier on one Redis URI ({@code redis://}, {@code rediss://} or {@code redis-sentinel://}) with default settings. */
@@ -154,42 +177,42 @@ public final class RedisTier implements RemoteTier {
 
     @Override
     public CompletionStage<byte[]> get(RemoteKey key) {
-        return guard.call(() -> store.get(key));
+        return store.get(key);
     }
 
     @Override
     public CompletionStage<LeaseResult> getOrLease(RemoteKey key, String token, Duration leaseTtl, boolean onlyIfFree) {
-        return guard.call(() -> store.getOrLease(key, token, leaseTtl, onlyIfFree));
+        return store.getOrLease(key, token, leaseTtl, onlyIfFree);
     }
 
     @Override
     public CompletionStage<Boolean> fill(RemoteKey key, String token, byte[] value, Duration ttl) {
-        return guard.call(() -> store.fill(key, token, value, ttl));
+        return store.fill(key, token, value, ttl);
     }
 
     @Override
     public CompletionStage<Void> put(RemoteKey key, byte[] value, Duration ttl) {
-        return guard.call(() -> store.put(key, value, ttl));
+        return store.put(key, value, ttl);
     }
 
     @Override
     public CompletionStage<Void> invalidate(RemoteKey key) {
-        return guard.call(() -> store.invalidate(key));
+        return store.invalidate(key);
     }
 
     @Override
     public CompletionStage<Long> invalidateTag(TagKey tag, Duration ttl) {
-        return guard.call(() -> store.invalidateTag(tag, ttl));
+        return store.invalidateTag(tag, ttl);
     }
 
     @Override
     public CompletionStage<Long> tagVersion(TagKey tag) {
-        return guard.call(() -> store.tagVersion(tag));
+        return store.tagVersion(tag);
     }
 
     @Override
     public CompletionStage<Long> ensureTag(TagKey tag, long stamp, Duration ttl) {
-        return guard.call(() -> store.ensureTag(tag, stamp, ttl));
+        return store.ensureTag(tag, stamp, ttl);
     }
 
     @Override
@@ -202,6 +225,7 @@ public final class RedisTier implements RemoteTier {
         return lock;
     }
 
+    /** Whether calls are being sent on some route (false only while every primary's data breaker is open). */
     @Override
     public boolean isAvailable() {
         return guard.isAvailable();
@@ -217,29 +241,70 @@ public final class RedisTier implements RemoteTier {
         return commandTimeout;
     }
 
-    /** The circuit breaker's state now: CLOSED (sending), OPEN (not sending) or HALF_OPEN (probing). */
+    /**
+     * The data breakers' state now, the worst of them: OPEN if some primary's breaker is open (its keys are not
+     * sent), HALF_OPEN if one is probing, else CLOSED. {@link #breakerStates()} has each one.
+     */
     @Override
-    public io.lamina.cache.BreakerState breakerState() {
-        return switch (guard.breaker().getState()) {
-            case OPEN, FORCED_OPEN -> io.lamina.cache.BreakerState.OPEN;
-            case HALF_OPEN -> io.lamina.cache.BreakerState.HALF_OPEN;
-            default -> io.lamina.cache.BreakerState.CLOSED;   // CLOSED, DISABLED, METRICS_ONLY: calls are sent
-        };
+    public BreakerState breakerState() {
+        return guard.dataState();
     }
 
+    /**
+     * Every breaker's state by route: {@code data} (one Redis or the Sentinel primary) or a primary's
+     * {@code host:port} (Cluster), and {@code lock@...} for the lock's breakers.
+     */
+    public Map<String, BreakerState> breakerStates() {
+        return guard.states();
+    }
+
+    /** STANDALONE, SENTINEL or CLUSTER. */
+    public String topology() {
+        return topology.name();
+    }
+
+    /** Lock releases that failed (the lock then frees itself after its lease). */
+    public long unlockFailures() {
+        return lock.unlockFailures();
+    }
+
+    /** Times recent writes were replayed after a failover. */
+    public long failoverReplays() {
+        return failoverReplays.sum();
+    }
+
+    /**
+     * Closes what this tier built, within a bounded time (about 10 s at most) whatever state the clients are in.
+     * Idempotent.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        bus.close();
-        store.close();
-        for (AutoCloseable c : owned) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                System.getLogger("io.lamina.cache").log(System.Logger.Level.DEBUG, "closing a Redis client failed", e);
+        Thread closer = new Thread(() -> {
+            bus.close();
+            store.close();
+            redisson.close();
+            for (AutoCloseable c : owned) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.log(System.Logger.Level.DEBUG, "closing a Redis client failed", e);
+                }
             }
+        }, "lamina-redis-close");
+        closer.setDaemon(true);
+        closer.start();
+        try {
+            closer.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        timer.shutdownNow();
+        lockThreads.shutdown();
+        if (closer.isAlive()) {
+            LOG.log(System.Logger.Level.WARNING, "closing the Redis tier took over 10 s; left its clients to finish in the background");
         }
     }
 
@@ -260,15 +325,19 @@ public final class RedisTier implements RemoteTier {
         private AbstractRedisClient lettuce;
         private RedissonClient redisson;
         private java.nio.file.Path trustedCertificates;
+        private Duration topologyRefresh = Duration.ofSeconds(5);
+        private Duration failoverReplay = Duration.ofSeconds(10);
 
         private Builder() {
         }
 
         /**
          * One Redis: {@code redis://[user:password@]host:port[/db]}, {@code rediss://...} for TLS (the server's
-         * certificate and host name are verified), or {@code redis-sentinel://host:26379,host2:26379#master}.
+         * certificate and host name are verified), or a Sentinel group:
+         * {@code redis-sentinel://[password@]host:26379,host2:26379[/db]#primaryName}.
          *
-         * @throws IllegalArgumentException if the URI is malformed
+         * @throws IllegalArgumentException if the URI is malformed or names several hosts (a Cluster is given with
+         *                                  {@link #cluster})
          */
         public Builder uri(String uri) {
             checkUri(uri);
@@ -278,13 +347,23 @@ public final class RedisTier implements RemoteTier {
             return this;
         }
 
-        /** A Redis Cluster, by the URIs of some of its nodes. */
+        /**
+         * A Redis Cluster, by the URIs of some of its nodes ({@code redis://host:port} or {@code rediss://...}, one
+         * node each): the client loads the slot map from them and finds the other nodes itself.
+         *
+         * @throws IllegalArgumentException if the list is empty, or a URI is malformed or not a single node
+         */
         public Builder cluster(List<String> nodeUris) {
             Objects.requireNonNull(nodeUris, "cluster node URIs");
             if (nodeUris.isEmpty()) {
                 throw new IllegalArgumentException("a cluster needs at least one node URI");
             }
-            nodeUris.forEach(Builder::checkUri);
+            for (String u : nodeUris) {
+                if (!RedisUris.check(u).getSentinels().isEmpty()) {
+                    throw new IllegalArgumentException("cluster node URIs are redis:// or rediss:// URIs of cluster nodes, not '"
+                            + RedisUris.mask(u) + "'");
+                }
+            }
             this.uris.clear();
             this.uris.addAll(nodeUris);
             this.cluster = true;
@@ -358,6 +437,29 @@ public final class RedisTier implements RemoteTier {
             return this;
         }
 
+        /**
+         * Cluster: how often the slot map is reloaded even without errors (errors reload it within about a second);
+         * Sentinel: how often the sentinels are asked for the primary, besides listening to their switch
+         * messages. Default 5 s.
+         */
+        public Builder topologyRefresh(Duration period) {
+            this.topologyRefresh = positive("topologyRefresh", period);
+            return this;
+        }
+
+        /**
+         * How far back writes are made again (as invalidations) after a failover, to make up for the ones the old
+         * primary acknowledged but did not hand on; {@code Duration.ZERO} turns it off. Default 10 s.
+         */
+        public Builder failoverReplay(Duration window) {
+            Objects.requireNonNull(window, "failoverReplay");
+            if (window.isNegative()) {
+                throw new IllegalArgumentException("failoverReplay must not be negative, got " + window);
+            }
+            this.failoverReplay = window;
+            return this;
+        }
+
         /** Most commands waiting for a reply on the connection; more are rejected. Default 10 000. */
         public Builder requestQueueSize(int size) {
             if (size < 1) {
@@ -401,66 +503,8 @@ public final class RedisTier implements RemoteTier {
             return parsed;
         }
 
-        Config redissonConfig() {
-            Config config = new Config();
-            config.setLazyInitialization(true);
-            config.setNettyThreads(4);
-            config.setThreads(2);
-            config.setLockWatchdogTimeout(lockLease.toMillis());
-            int timeout = (int) Math.min(Integer.MAX_VALUE, commandTimeout.toMillis());
-            int connect = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
-            RedisURI first = redisUri(uris.get(0));
-            String user = username != null ? username : first.getUsername();
-            String pass = password != null ? new String(password) : first.getPassword() == null ? null : new String(first.getPassword());
-            if (cluster) {
-                var servers = config.useClusterServers();
-                uris.forEach(u -> servers.addNodeAddress(address(redisUri(u))));
-                common(servers, timeout, connect, user, pass).setMasterConnectionMinimumIdleSize(1).setSlaveConnectionMinimumIdleSize(1);
-            } else if (!first.getSentinels().isEmpty()) {
-                // the same database as Lettuce's entries, so a key's lock lives beside it
-                var servers = config.useSentinelServers().setMasterName(first.getSentinelMasterId()).setDatabase(first.getDatabase());
-                first.getSentinels().forEach(s -> servers.addSentinelAddress(address(s)));
-                common(servers, timeout, connect, user, pass).setMasterConnectionMinimumIdleSize(1).setSlaveConnectionMinimumIdleSize(1)
-                        .setCheckSentinelsList(false);
-            } else {
-                common(config.useSingleServer().setAddress(address(first)).setDatabase(first.getDatabase()), timeout, connect, user, pass)
-                        .setConnectionMinimumIdleSize(1).setConnectionPoolSize(8)
-                        .setSubscriptionConnectionMinimumIdleSize(1).setSubscriptionConnectionPoolSize(4);
-            }
-            if (trustedCertificates != null) {
-                javax.net.ssl.TrustManagerFactory tmf = TrustFiles.trustManagers(trustedCertificates);
-                if (cluster) {
-                    config.useClusterServers().setSslTrustManagerFactory(tmf);
-                } else if (!first.getSentinels().isEmpty()) {
-                    config.useSentinelServers().setSslTrustManagerFactory(tmf);
-                } else {
-                    config.useSingleServer().setSslTrustManagerFactory(tmf);
-                }
-            }
-            return config;
-        }
-
-        /** What every topology shares: bounded timeouts, no retries (a miss is cheaper), strict TLS, ACL user. */
-        private static <T extends org.redisson.config.BaseConfig<T>> T common(T config, int timeout, int connect, String user,
-                String pass) {
-            return config.setTimeout(timeout).setConnectTimeout(connect).setRetryAttempts(0)
-                    .setSslVerificationMode(SslVerificationMode.STRICT).setUsername(user).setPassword(pass);
-        }
-
-        private static String address(RedisURI uri) {
-            return (uri.isSsl() ? "rediss://" : "redis://") + uri.getHost() + ":" + uri.getPort();
-        }
-
         private static void checkUri(String uri) {
-            Objects.requireNonNull(uri, "uri");
-            try {
-                RedisURI parsed = RedisURI.create(uri);
-                if (parsed.getHost() == null && parsed.getSentinels().isEmpty() && parsed.getSocket() == null) {
-                    throw new IllegalArgumentException("no host");
-                }
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("malformed Redis URI '" + uri + "': " + e.getMessage(), e);
-            }
+            RedisUris.check(uri);
         }
 
         private static Duration positive(String option, Duration value) {

@@ -87,7 +87,9 @@ public final class Coherence implements InvalidationBus.Listener, AutoCloseable 
         }
         CompletableFuture<Void> done;
         try {
-            done = bus.publish(channel, message.encode()).toCompletableFuture();
+            byte[] bytes = message.encode();
+            done = (message.kind() == BusMessage.Kind.HEARTBEAT ? bus.heartbeat(channel, bytes) : bus.publish(channel, bytes))
+                    .toCompletableFuture();
         } catch (RuntimeException e) {
             done = CompletableFuture.failedFuture(e);
         }

@@ -1,36 +1,47 @@
 package io.lamina.cache.redis.internal;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.lamina.cache.BreakerState;
 import io.lamina.cache.spi.RemoteUnavailableException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Every call to Redis goes through here: while the circuit breaker is open nothing is sent and the call
- * fails at once; after the open period a few probe calls go through, and their success closes it.
+ * Every data and lock call to Redis goes through here, on the circuit breaker of its <em>route</em>: one per
+ * Redis primary for entries and tags (one route in all on a single Redis or Sentinel, one per shard on a
+ * Cluster), and one per primary for locks, apart from the data. So a dead shard costs only the keys of that
+ * shard, and a lock client that recovers more slowly than the data client never refuses reads that work.
+ *
+ * <p>While a route's breaker is open nothing is sent on it and the call fails at once; after the open period a
+ * few probe calls go through, and their success closes it. Bus messages use no breaker at all (a heartbeat
+ * refused by a breaker would fake a gap in the bus). Thread-safe.
  */
 public final class Guard {
 
-    private final CircuitBreaker breaker;
+    /** The route of the data calls of a single Redis or a Sentinel-managed primary. */
+    public static final String DATA = "data";
+    /** The prefix of lock routes. */
+    public static final String LOCK = "lock";
 
-    public Guard(CircuitBreaker breaker) {
-        this.breaker = breaker;
+    private final CircuitBreakerConfig config;
+    private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+
+    public Guard(CircuitBreakerConfig config) {
+        this.config = config;
     }
 
-    public CircuitBreaker breaker() {
-        return breaker;
-    }
-
-    public boolean isAvailable() {
-        return breaker.getState() != CircuitBreaker.State.OPEN && breaker.getState() != CircuitBreaker.State.FORCED_OPEN;
-    }
-
-    public <T> CompletableFuture<T> call(Supplier<? extends CompletionStage<T>> call) {
+    /** Runs {@code call} on {@code route}'s breaker: refused at once while it is open, recorded otherwise. */
+    public <T> CompletableFuture<T> call(String route, Supplier<? extends CompletionStage<T>> call) {
+        CircuitBreaker breaker = breaker(route);
         if (!breaker.tryAcquirePermission()) {
-            return CompletableFuture.failedFuture(new RemoteUnavailableException("Redis is marked down (circuit breaker "
-                    + breaker.getName() + " is " + breaker.getState() + "); nothing was sent"));
+            return CompletableFuture.failedFuture(new RemoteUnavailableException("Redis route " + route
+                    + " is marked down (circuit breaker " + breaker.getState() + "); nothing was sent"));
         }
         long start = System.nanoTime();
         CompletableFuture<T> future;
@@ -48,5 +59,69 @@ public final class Guard {
                 breaker.onError(took, TimeUnit.NANOSECONDS, failure);
             }
         });
+    }
+
+    /** The breaker of a route, created closed on first use. */
+    CircuitBreaker breaker(String route) {
+        CircuitBreaker b = breakers.get(route);
+        return b != null ? b : breakers.computeIfAbsent(route, r -> CircuitBreaker.of("lamina-redis-" + r, config));
+    }
+
+    /** Whether some data route is sending (false only when every data route's breaker is open). */
+    public boolean isAvailable() {
+        boolean any = false;
+        for (Map.Entry<String, CircuitBreaker> e : breakers.entrySet()) {
+            if (!e.getKey().startsWith(LOCK)) {
+                any = true;
+                if (state(e.getValue()) != BreakerState.OPEN) {
+                    return true;
+                }
+            }
+        }
+        return !any;
+    }
+
+    /** The worst state among the data routes (OPEN over HALF_OPEN over CLOSED); CLOSED before the first call. */
+    public BreakerState dataState() {
+        BreakerState worst = BreakerState.CLOSED;
+        for (Map.Entry<String, CircuitBreaker> e : breakers.entrySet()) {
+            if (!e.getKey().startsWith(LOCK)) {
+                worst = worse(worst, state(e.getValue()));
+            }
+        }
+        return worst;
+    }
+
+    /** Every route's state now, by route name, sorted. */
+    public Map<String, BreakerState> states() {
+        Map<String, BreakerState> out = new LinkedHashMap<>();
+        breakers.keySet().stream().sorted().forEach(r -> out.put(r, state(breakers.get(r))));
+        return out;
+    }
+
+    /** Forgets the breakers of routes no longer in use (a shard's primary that left the cluster). */
+    public void retainRoutes(java.util.Set<String> live) {
+        breakers.keySet().removeIf(r -> !r.equals(DATA) && !r.equals(LOCK) && !live.contains(r)
+                && !(r.startsWith(LOCK + "@") && live.contains(r.substring(LOCK.length() + 1))));
+    }
+
+    static BreakerState state(CircuitBreaker breaker) {
+        return switch (breaker.getState()) {
+            case OPEN, FORCED_OPEN -> BreakerState.OPEN;
+            case HALF_OPEN -> BreakerState.HALF_OPEN;
+            default -> BreakerState.CLOSED;   // CLOSED, DISABLED, METRICS_ONLY: calls are sent
+        };
+    }
+
+    private static BreakerState worse(BreakerState a, BreakerState b) {
+        return rank(a) >= rank(b) ? a : b;
+    }
+
+    private static int rank(BreakerState s) {
+        return switch (s) {
+            case OPEN -> 2;
+            case HALF_OPEN -> 1;
+            case CLOSED -> 0;
+        };
     }
 }

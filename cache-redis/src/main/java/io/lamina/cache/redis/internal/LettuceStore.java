@@ -3,6 +3,7 @@ package io.lamina.cache.redis.internal;
 import io.lamina.cache.spi.LeaseResult;
 import io.lamina.cache.spi.RemoteKey;
 import io.lamina.cache.spi.RemoteUnavailableException;
+import io.lamina.cache.spi.TagKey;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulConnection;
@@ -21,17 +22,22 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The data commands of the Redis tier on one Lettuce connection (standalone, Sentinel or Cluster).
+ * The data commands of the Redis tier on one Lettuce connection (standalone, Sentinel or Cluster), each on the
+ * circuit breaker of its key's route ({@link Routes}, {@link Guard}).
  *
  * <p>The connection is opened lazily and again after a failed attempt, so a template builds with Redis
  * down and starts using it once it answers; once open, Lettuce reconnects by itself and rejects commands
  * while disconnected instead of queueing them. Scripts run by EVALSHA, falling back to EVAL once when the
- * server does not know them (after a restart).
+ * server does not know them (after a restart or on a new primary). Writes are recorded in {@link RecentWrites}
+ * so that they can be made again after a failover.
  */
 public final class LettuceStore implements AutoCloseable {
 
     private final Supplier<CompletionStage<? extends StatefulConnection<byte[], byte[]>>> connector;
     private final Function<StatefulConnection<byte[], byte[]>, RedisClusterAsyncCommands<byte[], byte[]>> commandsOf;
+    private final Guard guard;
+    private final Routes routes;
+    private final RecentWrites recent;
     private final AtomicReference<CompletableFuture<StatefulConnection<byte[], byte[]>>> connecting = new AtomicReference<>();
     private volatile StatefulConnection<byte[], byte[]> connection;
     private volatile RedisClusterAsyncCommands<byte[], byte[]> commands;
@@ -44,9 +50,13 @@ public final class LettuceStore implements AutoCloseable {
     private final Script tagEnsure = new Script(Scripts.TAG_ENSURE);
 
     public LettuceStore(Supplier<CompletionStage<? extends StatefulConnection<byte[], byte[]>>> connector,
-            Function<StatefulConnection<byte[], byte[]>, RedisClusterAsyncCommands<byte[], byte[]>> commandsOf) {
+            Function<StatefulConnection<byte[], byte[]>, RedisClusterAsyncCommands<byte[], byte[]>> commandsOf,
+            Guard guard, Routes routes, RecentWrites recent) {
         this.connector = connector;
         this.commandsOf = commandsOf;
+        this.guard = guard;
+        this.routes = routes;
+        this.recent = recent;
     }
 
     /** Starts connecting in the background; never fails. */
@@ -56,42 +66,90 @@ public final class LettuceStore implements AutoCloseable {
 
     public CompletableFuture<byte[]> get(RemoteKey key) {
         byte[] entry = RedisKeys.bytes(RedisKeys.entry(key));
-        return commands().thenCompose(c -> c.get(entry));
+        return guard.call(routes.data(entry), () -> commands().thenCompose(c -> c.get(entry)));
     }
 
     public CompletableFuture<LeaseResult> getOrLease(RemoteKey key, String token, Duration leaseTtl, boolean onlyIfFree) {
         byte[][] keys = {RedisKeys.bytes(RedisKeys.entry(key)), RedisKeys.bytes(RedisKeys.lease(key))};
         return this.<List<Object>>run(getOrLease, ScriptOutputType.MULTI, keys,
-                utf8(token), utf8(Long.toString(Math.max(1, leaseTtl.toMillis()))), utf8(onlyIfFree ? "1" : "0"))
+                utf8(token), millis(leaseTtl), utf8(onlyIfFree ? "1" : "0"))
                 .thenApply(reply -> new LeaseResult(reply.size() > 3 ? (byte[]) reply.get(3) : null, ((Long) reply.get(0)) == 1L,
                         micros(reply.get(1), reply.get(2))));
     }
 
     public CompletableFuture<Boolean> fill(RemoteKey key, String token, byte[] value, Duration ttl) {
         byte[][] keys = {RedisKeys.bytes(RedisKeys.entry(key)), RedisKeys.bytes(RedisKeys.lease(key))};
-        return this.<Long>run(fill, ScriptOutputType.INTEGER, keys, utf8(token), value, utf8(Long.toString(Math.max(1, ttl.toMillis()))))
+        return this.<Long>run(fill, ScriptOutputType.INTEGER, keys, utf8(token), value, millis(ttl))
                 .thenApply(stored -> stored == 1L);
     }
 
     public CompletableFuture<Void> put(RemoteKey key, byte[] value, Duration ttl) {
+        recent.record(new RecentWrites.Entry(key));
         byte[][] keys = {RedisKeys.bytes(RedisKeys.entry(key)), RedisKeys.bytes(RedisKeys.lease(key))};
-        return this.<Long>run(put, ScriptOutputType.INTEGER, keys, value, utf8(Long.toString(Math.max(1, ttl.toMillis()))))
-                .thenApply(ignored -> null);
+        return this.<Long>run(put, ScriptOutputType.INTEGER, keys, value, millis(ttl)).thenApply(ignored -> null);
     }
 
-    public CompletableFuture<Long> invalidateTag(io.lamina.cache.spi.TagKey tag, Duration ttl) {
+    public CompletableFuture<Void> invalidate(RemoteKey key) {
+        recent.record(new RecentWrites.Entry(key));
+        return remove(key);
+    }
+
+    /** Removes an entry and its lease (not recorded: the replay of a recorded write). */
+    CompletableFuture<Void> remove(RemoteKey key) {
+        byte[] entry = RedisKeys.bytes(RedisKeys.entry(key));
+        byte[] lease = RedisKeys.bytes(RedisKeys.lease(key));
+        return guard.call(routes.data(entry), () -> commands().thenCompose(c -> c.del(entry, lease)).thenApply(ignored -> null));
+    }
+
+    public CompletableFuture<Long> invalidateTag(TagKey tag, Duration ttl) {
+        recent.record(new RecentWrites.Tag(tag, ttl));
+        return bumpTag(tag, ttl);
+    }
+
+    /** Advances a tag's version (not recorded: the replay of a recorded write). */
+    CompletableFuture<Long> bumpTag(TagKey tag, Duration ttl) {
         byte[][] keys = {RedisKeys.bytes(RedisKeys.tag(tag))};
-        return run(tagInvalidate, ScriptOutputType.INTEGER, keys, utf8(Long.toString(Math.max(1, ttl.toMillis()))));
+        return run(tagInvalidate, ScriptOutputType.INTEGER, keys, millis(ttl));
     }
 
-    public CompletableFuture<Long> tagVersion(io.lamina.cache.spi.TagKey tag) {
+    public CompletableFuture<Long> tagVersion(TagKey tag) {
         byte[] key = RedisKeys.bytes(RedisKeys.tag(tag));
-        return commands().thenCompose(c -> c.get(key)).thenApply(v -> v == null ? null : Long.parseLong(new String(v, StandardCharsets.UTF_8)));
+        return guard.call(routes.data(key), () -> commands().thenCompose(c -> c.get(key)))
+                .thenApply(v -> v == null ? null : Long.parseLong(new String(v, StandardCharsets.UTF_8)));
     }
 
-    public CompletableFuture<Long> ensureTag(io.lamina.cache.spi.TagKey tag, long stamp, Duration ttl) {
+    public CompletableFuture<Long> ensureTag(TagKey tag, long stamp, Duration ttl) {
         byte[][] keys = {RedisKeys.bytes(RedisKeys.tag(tag))};
-        return run(tagEnsure, ScriptOutputType.INTEGER, keys, utf8(Long.toString(stamp)), utf8(Long.toString(Math.max(1, ttl.toMillis()))));
+        return run(tagEnsure, ScriptOutputType.INTEGER, keys, utf8(Long.toString(stamp)), millis(ttl));
+    }
+
+    /** Publishes on the data connection, on no breaker (a refused heartbeat would fake a gap in the bus). */
+    public CompletableFuture<Long> publish(byte[] channel, byte[] message) {
+        return commands().thenCompose(c -> c.publish(channel, message));
+    }
+
+    /** Makes every write of the recent window again, as invalidations (after a failover). Never fails. */
+    public CompletableFuture<Void> replayRecent() {
+        List<RecentWrites.Write> window = recent.window();
+        CompletableFuture<?>[] done = new CompletableFuture<?>[window.size()];
+        for (int i = 0; i < window.size(); i++) {
+            RecentWrites.Write w = window.get(i);
+            CompletableFuture<?> f;
+            if (w instanceof RecentWrites.Entry e) {
+                f = remove(e.key());
+            } else if (w instanceof RecentWrites.Tag t) {
+                f = bumpTag(t.tag(), t.ttl());
+            } else {
+                RecentWrites.Message m = (RecentWrites.Message) w;
+                f = publish(m.channel().getBytes(StandardCharsets.UTF_8), m.bytes());
+            }
+            done[i] = f.exceptionally(e -> null);
+        }
+        return CompletableFuture.allOf(done);
+    }
+
+    int recentCount() {
+        return recent.window().size();
     }
 
     private static long micros(Object seconds, Object micros) {
@@ -102,18 +160,14 @@ public final class LettuceStore implements AutoCloseable {
         return reply instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(reply);
     }
 
-    public CompletableFuture<Long> publish(byte[] channel, byte[] message) {
-        return commands().thenCompose(c -> c.publish(channel, message));
+    private static byte[] millis(Duration d) {
+        return utf8(Long.toString(Math.max(1, d.toMillis())));
     }
 
-    public CompletableFuture<Void> invalidate(RemoteKey key) {
-        byte[] entry = RedisKeys.bytes(RedisKeys.entry(key));
-        byte[] lease = RedisKeys.bytes(RedisKeys.lease(key));
-        return commands().thenCompose(c -> c.del(entry, lease)).thenApply(ignored -> null);
-    }
-
+    /** A script on the route of its first key (every key of one script shares a hash tag: one slot). */
     private <T> CompletableFuture<T> run(Script script, ScriptOutputType type, byte[][] keys, byte[]... args) {
-        return commands().thenCompose(c -> c.<T>evalsha(script.sha, type, keys, args).toCompletableFuture()
+        return guard.call(routes.data(keys[0]), () -> commands().thenCompose(c -> c.<T>evalsha(script.sha, type, keys, args)
+                .toCompletableFuture()
                 .handle((value, failure) -> {
                     if (failure == null) {
                         return CompletableFuture.completedFuture(value);
@@ -123,7 +177,7 @@ public final class LettuceStore implements AutoCloseable {
                         return c.<T>eval(script.body, type, keys, args).toCompletableFuture();
                     }
                     return CompletableFuture.<T>failedFuture(cause);
-                }).thenCompose(f -> f));
+                }).thenCompose(f -> f)));
     }
 
     private CompletableFuture<RedisClusterAsyncCommands<byte[], byte[]>> commands() {
@@ -169,28 +223,49 @@ public final class LettuceStore implements AutoCloseable {
         });
     }
 
+    /**
+     * Opens a new connection (through Sentinel: to the primary it names now) and swaps it in; the old one is
+     * closed. Completes when the new one is in use; on failure the old one stays.
+     */
+    public CompletableFuture<Void> reconnect() {
+        if (closed) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<StatefulConnection<byte[], byte[]>> next = new CompletableFuture<>();
+        StatefulConnection<byte[], byte[]> old = connection;
+        connecting.set(next);
+        startConnecting(next);
+        return next.thenAccept(conn -> {
+            if (old != null && old != conn) {
+                old.closeAsync();
+            }
+        });
+    }
+
     /** Whether a connection is open now. */
     public boolean isConnected() {
         StatefulConnection<byte[], byte[]> c = connection;
         return c != null && c.isOpen();
     }
 
+    /** The open connection, if any (for the health check's PING). */
+    StatefulConnection<byte[], byte[]> connection() {
+        return connection;
+    }
+
+    /** Closes the connection without waiting for it. */
     @Override
     public void close() {
         closed = true;
         StatefulConnection<byte[], byte[]> c = connection;
         if (c != null) {
-            c.close();
+            c.closeAsync();
             return;
         }
         // a connection still being opened is closed when it arrives (startConnecting sees closed)
         CompletableFuture<StatefulConnection<byte[], byte[]>> attempt = connecting.get();
         if (attempt != null) {
-            attempt.thenAccept(conn -> {
-                if (conn.isOpen()) {
-                    conn.close();
-                }
-            });
+            attempt.thenAccept(conn -> conn.closeAsync());
         }
     }
 

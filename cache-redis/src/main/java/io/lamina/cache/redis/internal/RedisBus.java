@@ -18,13 +18,18 @@ import java.util.function.Supplier;
  * The invalidation bus on Redis pub/sub: one subscriber connection per template, messages published on
  * the data connection. Every disconnect of the subscriber is reported as a gap at once (Lettuce then
  * reconnects and resubscribes by itself); {@link #resubscribe()} replaces a subscriber that went silent.
+ *
+ * <p>Classic (not sharded) pub/sub in every topology: on a Cluster a PUBLISH reaches the subscribers of every
+ * node, so a publisher and a subscriber may sit on any two nodes, and a subscriber that loses its node is moved
+ * to any other. Nothing here goes through a circuit breaker: a heartbeat refused by a breaker would fake a gap.
+ * Invalidation messages are recorded in {@link RecentWrites} to be published again after a failover.
  */
 public final class RedisBus implements InvalidationBus, AutoCloseable {
 
     private final AbstractRedisClient client;
     private final Supplier<CompletionStage<StatefulRedisPubSubConnection<byte[], byte[]>>> connector;
     private final BiFunction<byte[], byte[], CompletableFuture<Long>> publisher;
-    private final Guard guard;
+    private final RecentWrites recent;
     private final AtomicBoolean connecting = new AtomicBoolean();
     private final RedisConnectionStateListener stateListener = new StateListener();
     private volatile StatefulRedisPubSubConnection<byte[], byte[]> connection;
@@ -33,11 +38,11 @@ public final class RedisBus implements InvalidationBus, AutoCloseable {
     private volatile boolean closed;
 
     public RedisBus(AbstractRedisClient client, Supplier<CompletionStage<StatefulRedisPubSubConnection<byte[], byte[]>>> connector,
-            BiFunction<byte[], byte[], CompletableFuture<Long>> publisher, Guard guard) {
+            BiFunction<byte[], byte[], CompletableFuture<Long>> publisher, RecentWrites recent) {
         this.client = client;
         this.connector = connector;
         this.publisher = publisher;
-        this.guard = guard;
+        this.recent = recent;
         client.addListener(stateListener);
     }
 
@@ -50,8 +55,18 @@ public final class RedisBus implements InvalidationBus, AutoCloseable {
 
     @Override
     public CompletionStage<Void> publish(String channel, byte[] message) {
+        recent.record(new RecentWrites.Message(channel, message));
+        return heartbeat(channel, message);
+    }
+
+    @Override
+    public CompletionStage<Void> heartbeat(String channel, byte[] message) {
         byte[] name = channel.getBytes(StandardCharsets.UTF_8);
-        return guard.call(() -> publisher.apply(name, message)).thenApply(receivers -> null);
+        try {
+            return publisher.apply(name, message).thenApply(receivers -> null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     @Override

@@ -5,24 +5,37 @@ import io.lamina.cache.spi.RemoteKey;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import org.redisson.api.RLock;
-import org.redisson.api.RedissonClient;
 
 /**
  * The lock across JVMs on Redisson's {@link RLock}. Each acquisition uses its own random owner id
  * instead of the thread id, so an asynchronous load may release it from any thread, and two loads on one
  * thread never share a hold.
+ *
+ * <p>Every Redisson call is sent from, and every outcome handed back on, {@code executor} (Lamina's own
+ * threads): no Redisson call runs on a Lettuce I/O thread, and no Lettuce call (the lease that follows a lock)
+ * on a Redisson one. Each call takes the lock route of its key on the guard, a breaker apart from the data's.
  */
 public final class RedissonDistributedLock implements DistributedLock {
 
-    private final RedissonClient redisson;
+    private final RedissonLauncher redisson;
     private final Guard guard;
+    private final Routes routes;
+    private final Executor executor;
+    private final Duration startupWait;
+    private final LongAdder unlockFailures = new LongAdder();
 
-    public RedissonDistributedLock(RedissonClient redisson, Guard guard) {
+    public RedissonDistributedLock(RedissonLauncher redisson, Guard guard, Routes routes, Executor executor, Duration startupWait) {
         this.redisson = redisson;
+        this.startupWait = startupWait;
         this.guard = guard;
+        this.routes = routes;
+        this.executor = executor;
     }
 
     /**
@@ -32,34 +45,63 @@ public final class RedissonDistributedLock implements DistributedLock {
      */
     @Override
     public CompletionStage<Handle> tryLock(RemoteKey key, Duration wait, Duration lease) {
-        RLock lock = redisson.getLock(RedisKeys.lock(key));
+        String name = RedisKeys.lock(key);
+        String route = routes.lock(RedisKeys.bytes(name));
         long owner = ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE;
         long leaseMillis = lease.toMillis();
-        return guard.<Boolean>call(() -> lock.tryLockAsync(0, leaseMillis, TimeUnit.MILLISECONDS, owner))
+        Duration maxStartupWait = wait.compareTo(startupWait) > 0 ? wait : startupWait;
+        CompletableFuture<Handle> result = call(route, lock -> lock.tryLockAsync(0, leaseMillis, TimeUnit.MILLISECONDS, owner), name,
+                        maxStartupWait)
                 .thenCompose(free -> {
                     if (free || wait.isZero()) {
-                        return CompletableFuture.<Handle>completedFuture(new RedissonHandle(lock, owner, free, false));
+                        return CompletableFuture.<Handle>completedFuture(new RedissonHandle(name, route, owner, free, false));
                     }
-                    return guard.<Boolean>call(() -> lock.tryLockAsync(wait.toMillis(), leaseMillis, TimeUnit.MILLISECONDS, owner))
-                            .thenApply(acquired -> (Handle) new RedissonHandle(lock, owner, acquired, true));
-                })
-                .whenComplete((handle, failure) -> {
-                    if (failure != null) {
-                        // a call that timed out may still have taken the lock in Redis: give it back, or every
-                        // other node would wait out lockWait for a holder that will never unlock
-                        guard.<Void>call(() -> lock.unlockAsync(owner)).exceptionally(e -> null);
-                    }
+                    return call(route, lock -> lock.tryLockAsync(wait.toMillis(), leaseMillis, TimeUnit.MILLISECONDS, owner), name,
+                                    startupWait)
+                            .thenApply(acquired -> (Handle) new RedissonHandle(name, route, owner, acquired, true));
                 });
+        result.whenComplete((handle, failure) -> {
+            if (failure != null) {
+                // a call that timed out may still have taken the lock in Redis: give it back, or every
+                // other node would wait out lockWait for a holder that will never unlock
+                unlock(name, route, owner);
+            }
+        });
+        return result;
+    }
+
+    /** Unlock calls that failed (the lease then frees the lock; other nodes may wait for it meanwhile). */
+    public long unlockFailures() {
+        return unlockFailures.sum();
+    }
+
+    private CompletableFuture<Void> unlock(String name, String route, long owner) {
+        return this.<Void>call(route, lock -> lock.unlockAsync(owner), name, startupWait).handle((ok, failure) -> {
+            if (failure != null) {
+                unlockFailures.increment();
+            }
+            return null;
+        });
+    }
+
+    /** Sends a Redisson call from the executor, on the route's breaker, and completes on the executor. */
+    private <T> CompletableFuture<T> call(String route, Function<RLock, CompletionStage<T>> op, String name, Duration maxStartupWait) {
+        return CompletableFuture.supplyAsync(() -> guard.call(route,
+                        () -> redisson.client(maxStartupWait).thenCompose(client -> op.apply(client.getLock(name)))), executor)
+                .thenCompose(f -> f)
+                .whenCompleteAsync((v, e) -> { }, executor);
     }
 
     private final class RedissonHandle implements Handle {
-        private final RLock lock;
+        private final String name;
+        private final String route;
         private final long owner;
         private final boolean acquired;
         private final boolean waited;
 
-        RedissonHandle(RLock lock, long owner, boolean acquired, boolean waited) {
-            this.lock = lock;
+        RedissonHandle(String name, String route, long owner, boolean acquired, boolean waited) {
+            this.name = name;
+            this.route = route;
             this.owner = owner;
             this.acquired = acquired;
             this.waited = waited;
@@ -80,8 +122,8 @@ public final class RedissonDistributedLock implements DistributedLock {
             if (!acquired) {
                 return CompletableFuture.completedFuture(null);
             }
-            // a failed unlock (lease already expired, Redis down) leaves the lease to free the lock
-            return guard.<Void>call(() -> lock.unlockAsync(owner)).exceptionally(e -> null);
+            // a failed unlock (lease already expired, Redis down) leaves the lease to free the lock; counted
+            return RedissonDistributedLock.this.unlock(name, route, owner);
         }
     }
 }

@@ -1,0 +1,81 @@
+package io.lamina.cache.redis.internal;
+
+import io.lettuce.core.RedisURI;
+import java.time.Duration;
+import java.util.List;
+import javax.net.ssl.TrustManagerFactory;
+import org.redisson.config.BaseConfig;
+import org.redisson.config.Config;
+import org.redisson.config.SslVerificationMode;
+
+/**
+ * Redisson's configuration for the lock, for each topology: the same servers, database and credentials as the
+ * Lettuce side, bounded timeouts, no retries, strict TLS.
+ *
+ * <p>The lock is an efficiency lock (correctness comes from the fenced fill), so it never waits for replicas:
+ * {@code checkLockSyncedSlaves} is off, or Redisson would run {@code WAIT} on every lock and fail it whenever a
+ * replica lags or stalls. Topology is rescanned at the same period as Lettuce's.
+ */
+public final class RedissonConfigs {
+
+    /** Where and how to connect. {@code trust} may be null (the JVM's trust store). */
+    public record Settings(Topology topology, List<RedisURI> uris, String username, String password, Duration commandTimeout,
+            Duration connectTimeout, Duration lockLease, Duration topologyRefresh, TrustManagerFactory trust) {
+    }
+
+    private RedissonConfigs() {
+    }
+
+    public static Config of(Settings s) {
+        Config config = new Config();
+        config.setLazyInitialization(false);   // created eagerly, in the background: see RedissonLauncher
+        config.setCheckLockSyncedSlaves(false);
+        config.setNettyThreads(4);
+        config.setThreads(2);
+        config.setLockWatchdogTimeout(s.lockLease().toMillis());
+        int timeout = (int) Math.min(Integer.MAX_VALUE, s.commandTimeout().toMillis());
+        int connect = (int) Math.min(Integer.MAX_VALUE, s.connectTimeout().toMillis());
+        int scan = (int) Math.max(1000, Math.min(Integer.MAX_VALUE, s.topologyRefresh().toMillis()));
+        RedisURI first = s.uris().get(0);
+        switch (s.topology()) {
+            case CLUSTER -> {
+                var servers = config.useClusterServers().setScanInterval(scan);
+                s.uris().forEach(u -> servers.addNodeAddress(address(u)));
+                common(servers, s, timeout, connect).setMasterConnectionMinimumIdleSize(1).setSlaveConnectionMinimumIdleSize(0)
+                        .setSubscriptionConnectionMinimumIdleSize(1);
+                if (s.trust() != null) {
+                    servers.setSslTrustManagerFactory(s.trust());
+                }
+            }
+            case SENTINEL -> {
+                // the same database as Lettuce's entries, so a key's lock lives beside it
+                var servers = config.useSentinelServers().setMasterName(first.getSentinelMasterId()).setDatabase(first.getDatabase())
+                        .setScanInterval(1000).setCheckSentinelsList(false);
+                first.getSentinels().forEach(sentinel -> servers.addSentinelAddress(address(sentinel)));
+                common(servers, s, timeout, connect).setMasterConnectionMinimumIdleSize(1).setSlaveConnectionMinimumIdleSize(0)
+                        .setSubscriptionConnectionMinimumIdleSize(1);
+                if (s.trust() != null) {
+                    servers.setSslTrustManagerFactory(s.trust());
+                }
+            }
+            default -> {
+                var server = config.useSingleServer().setAddress(address(first)).setDatabase(first.getDatabase());
+                common(server, s, timeout, connect).setConnectionMinimumIdleSize(1).setConnectionPoolSize(8)
+                        .setSubscriptionConnectionMinimumIdleSize(1).setSubscriptionConnectionPoolSize(4);
+                if (s.trust() != null) {
+                    server.setSslTrustManagerFactory(s.trust());
+                }
+            }
+        }
+        return config;
+    }
+
+    private static <T extends BaseConfig<T>> T common(T config, Settings s, int timeout, int connect) {
+        return config.setTimeout(timeout).setConnectTimeout(connect).setRetryAttempts(0)
+                .setSslVerificationMode(SslVerificationMode.STRICT).setUsername(s.username()).setPassword(s.password());
+    }
+
+    private static String address(RedisURI uri) {
+        return (uri.isSsl() ? "rediss://" : "redis://") + uri.getHost() + ":" + uri.getPort();
+    }
+}
