@@ -186,7 +186,9 @@ public final class OwnedRedisSentinel implements AutoCloseable {
     /**
      * Asks a sentinel for a failover ({@code SENTINEL FAILOVER <name>}, retried while the sentinel
      * refuses, e.g. with {@code INPROG} or {@code NOGOODSLAVE}), then waits until the replica is the
-     * primary and the old primary has become its replica with its link up.
+     * primary and the old primary has become its replica with its link up. The old primary is pointed at
+     * the new one with {@code REPLICAOF} right after the switch: the sentinels would do the same, but
+     * only when they next poll it with INFO, up to 10 s later.
      *
      * @return the new primary
      * @throws IllegalStateException if the group has not switched within {@code timeout}
@@ -201,6 +203,10 @@ public final class OwnedRedisSentinel implements AutoCloseable {
             return null;
         }, this::logTails);
         awaitSwitch(next, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        if (old.isAlive()) {
+            // What the sentinels would do too, but only at their next INFO of the old primary, up to 10 s on
+            old.call("REPLICAOF", RedisProcess.HOST, String.valueOf(next.port()));
+        }
         awaitHealthy(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         knownPrimaryPort = next.port();
         return next;
