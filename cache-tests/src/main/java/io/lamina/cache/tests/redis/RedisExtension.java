@@ -9,8 +9,9 @@ import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
  * The JUnit 5 extension behind {@link RedisTest}: resolves {@link RedisServer},
- * {@link OwnedRedisServer} and {@code @}{@link RedisNamespace} {@code String} parameters, and stops
- * the class's own server after the class. Usable directly with
+ * {@link OwnedRedisServer}, {@link OwnedRedisCluster}, {@link OwnedRedisSentinel} and
+ * {@code @}{@link RedisNamespace} {@code String} parameters, and stops the class's own server,
+ * cluster and Sentinel group after the class (each is started once per class, on first use). Usable directly with
  * {@code @ExtendWith(RedisExtension.class)}.
  */
 public final class RedisExtension implements ParameterResolver, AfterAllCallback {
@@ -18,12 +19,16 @@ public final class RedisExtension implements ParameterResolver, AfterAllCallback
     private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(RedisExtension.class);
     private static final String OWNED = "owned-server";
     private static final String NAMESPACE = "namespace";
+    private static final String CLUSTER = "cluster";
+    private static final String SENTINEL = "sentinel";
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
         return type == RedisServer.class
                 || type == OwnedRedisServer.class
+                || type == OwnedRedisCluster.class
+                || type == OwnedRedisSentinel.class
                 || (type == String.class && parameter.isAnnotated(RedisNamespace.class));
     }
 
@@ -35,6 +40,14 @@ public final class RedisExtension implements ParameterResolver, AfterAllCallback
             return classContext.getStore(STORE).getOrComputeIfAbsent(NAMESPACE,
                     key -> newNamespace(classContext.getRequiredTestClass()), String.class);
         }
+        if (type == OwnedRedisCluster.class) {
+            return classContext.getStore(STORE).getOrComputeIfAbsent(CLUSTER,
+                    key -> OwnedRedisCluster.start(), OwnedRedisCluster.class);
+        }
+        if (type == OwnedRedisSentinel.class) {
+            return classContext.getStore(STORE).getOrComputeIfAbsent(SENTINEL,
+                    key -> OwnedRedisSentinel.start(), OwnedRedisSentinel.class);
+        }
         if (type == OwnedRedisServer.class || ownedRequested(classContext.getRequiredTestClass())) {
             return classContext.getStore(STORE).getOrComputeIfAbsent(OWNED,
                     key -> RedisServers.startOwned(), OwnedRedisServer.class);
@@ -45,8 +58,22 @@ public final class RedisExtension implements ParameterResolver, AfterAllCallback
     @Override
     public void afterAll(ExtensionContext context) {
         OwnedRedisServer server = context.getStore(STORE).remove(OWNED, OwnedRedisServer.class);
-        if (server != null) {
-            server.close();
+        OwnedRedisCluster cluster = context.getStore(STORE).remove(CLUSTER, OwnedRedisCluster.class);
+        OwnedRedisSentinel sentinel = context.getStore(STORE).remove(SENTINEL, OwnedRedisSentinel.class);
+        try {
+            if (server != null) {
+                server.close();
+            }
+        } finally {
+            try {
+                if (cluster != null) {
+                    cluster.close();
+                }
+            } finally {
+                if (sentinel != null) {
+                    sentinel.close();
+                }
+            }
         }
     }
 

@@ -10,8 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -26,9 +28,34 @@ final class RedisProcess implements OwnedRedisServer {
     private static final Duration PING_TIMEOUT = Duration.ofSeconds(1);
     private static final int PORT_ATTEMPTS = 3;
 
+    /**
+     * What a process gets on its command line besides port, bind address, working directory and "no
+     * persistence": a cluster node's or a sentinel's settings. Asked again before every (re)start.
+     */
+    interface Launch {
+
+        /** A plain server. */
+        Launch PLAIN = new Launch() {
+        };
+
+        /**
+         * Arguments right after the binary, typically a config file written into {@code workDir}
+         * (a sentinel needs one it can rewrite).
+         */
+        default List<String> leadingArgs(Path workDir, int port) throws IOException {
+            return List.of();
+        }
+
+        /** Arguments after ours, e.g. {@code --cluster-enabled yes} or {@code --replicaof host port}. */
+        default List<String> trailingArgs(int port) {
+            return List.of();
+        }
+    }
+
     private final Path binary;
     private final RedisSource source;
     private final Duration startTimeout;
+    private final Launch launch;
     private final int port;
     private final Path workDir;
     private final Path log;
@@ -39,10 +66,12 @@ final class RedisProcess implements OwnedRedisServer {
     private String version = "?";
     private boolean closed;
 
-    private RedisProcess(Path binary, RedisSource source, Duration startTimeout, int port) throws IOException {
+    private RedisProcess(Path binary, RedisSource source, Duration startTimeout, Launch launch, int port)
+            throws IOException {
         this.binary = binary;
         this.source = source;
         this.startTimeout = startTimeout;
+        this.launch = launch;
         this.port = port;
         this.workDir = Files.createTempDirectory("lamina-redis-" + port + "-");
         this.log = workDir.resolve("redis.log");
@@ -53,11 +82,20 @@ final class RedisProcess implements OwnedRedisServer {
      * someone else between picking and binding it is retried on another port.
      */
     static RedisProcess start(Path binary, RedisSource source, Duration startTimeout) {
+        return start(binary, source, startTimeout, RedisProcess::freeLoopbackPort, Launch.PLAIN);
+    }
+
+    /**
+     * Starts {@code binary} with the settings of {@code launch} on a port from {@code ports} and waits
+     * until it answers PING; a port taken by someone else is retried on another one from {@code ports}.
+     */
+    static RedisProcess start(Path binary, RedisSource source, Duration startTimeout, IntSupplier ports,
+                              Launch launch) {
         PortTaken taken = null;
         for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
             RedisProcess server;
             try {
-                server = new RedisProcess(binary, source, startTimeout, freeLoopbackPort());
+                server = new RedisProcess(binary, source, startTimeout, launch, ports.getAsInt());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot prepare a working directory for " + binary, e);
             }
@@ -124,13 +162,17 @@ final class RedisProcess implements OwnedRedisServer {
         }
         long began = System.nanoTime();
         try {
-            process = new ProcessBuilder(binary.toString(),
-                    "--port", String.valueOf(port),
+            List<String> command = new ArrayList<>();
+            command.add(binary.toString());
+            command.addAll(launch.leadingArgs(workDir, port));
+            command.addAll(List.of("--port", String.valueOf(port),
                     "--bind", HOST,
                     "--save", "",
                     "--appendonly", "no",
                     "--daemonize", "no",
-                    "--dir", workDir.toString())
+                    "--dir", workDir.toString()));
+            command.addAll(launch.trailingArgs(port));
+            process = new ProcessBuilder(command)
                     .directory(workDir.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(Redirect.appendTo(log.toFile()))
@@ -199,6 +241,21 @@ final class RedisProcess implements OwnedRedisServer {
                 .filter(line -> line.startsWith(name + ":"))
                 .map(line -> line.substring(name.length() + 1).trim())
                 .findFirst().orElse("?");
+    }
+
+    /** @return the pid of the running process, or -1 if it is not running */
+    synchronized long pid() {
+        return process != null && process.isAlive() ? process.pid() : -1;
+    }
+
+    /** @return {@code true} if the process exists (it may be paused with SIGSTOP) */
+    synchronized boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** @return the last lines of the process's output, headed by the binary's name */
+    String logTail() {
+        return logSection(logText());
     }
 
     @Override

@@ -116,6 +116,39 @@ public final class RedisServers {
         }
     }
 
+    /** A {@code redis-server} executable and where it comes from. */
+    record Binary(Path path, RedisSource source) {
+    }
+
+    /**
+     * The binary that multi-process topologies (cluster, Sentinel) run: {@code redis-server} from the
+     * PATH, else the embedded one. A forced {@code path} or {@code embedded} source is honoured; the
+     * other forced sources ({@code url}, {@code testcontainers}) cannot make a topology, and fall back
+     * to the same order.
+     *
+     * @throws IllegalStateException if {@code path} is forced and no binary is on the PATH, or no
+     *                               binary at all is available
+     */
+    static Binary processBinary() {
+        var forced = RedisSettings.fromEnvironment().forced();
+        if (forced.isPresent() && forced.get() == RedisSource.EMBEDDED) {
+            return new Binary(EmbeddedRedisBinary.path(), RedisSource.EMBEDDED);
+        }
+        var onPath = RedisLocator.findOnPath(BINARY);
+        if (onPath.isPresent()) {
+            return new Binary(onPath.get(), RedisSource.PATH);
+        }
+        if (forced.isPresent() && forced.get() == RedisSource.PATH) {
+            throw new IllegalStateException("no " + BINARY + " on the PATH (" + System.getenv("PATH") + ")");
+        }
+        return new Binary(EmbeddedRedisBinary.path(), RedisSource.EMBEDDED);
+    }
+
+    /** Start timeout of one process, as configured. */
+    static java.time.Duration startTimeout() {
+        return RedisSettings.fromEnvironment().startTimeout();
+    }
+
     private static RedisLocator.Environment environment(RedisSettings settings) {
         return new RedisLocator.Environment(settings.redisUrl(), settings.forced(),
                 () -> RedisLocator.findOnPath(BINARY),

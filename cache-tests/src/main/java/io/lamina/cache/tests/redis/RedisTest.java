@@ -16,6 +16,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *       class's own server when {@link #owned()} is {@code true};</li>
  *   <li>{@link OwnedRedisServer}: a server of the test class's own, started on first use, the same
  *       for every method of the class, stopped after the class;</li>
+ *   <li>{@link OwnedRedisCluster}: a 6-node cluster of the test class's own, started on first use,
+ *       stopped after the class;</li>
+ *   <li>{@link OwnedRedisSentinel}: a Sentinel group (primary, replica, 3 sentinels) of the test
+ *       class's own, started on first use, stopped after the class;</li>
  *   <li>{@code @}{@link RedisNamespace} {@code String}: a namespace unique to the test class.</li>
  * </ul>
  *

@@ -87,7 +87,7 @@ final class Resp {
             case ':':
                 return line.substring(1);
             case '-':
-                throw new IOException("Redis replied with an error: " + line.substring(1));
+                throw new ErrorReply(line.substring(1));
             case '$':
                 int length = Integer.parseInt(line.substring(1));
                 if (length < 0) {
@@ -130,5 +130,12 @@ final class Resp {
             previous = b;
         }
         throw new IOException("reply line longer than 64 KiB");
+    }
+
+    /** The server answered with an error reply ({@code -ERR ...}, {@code -MOVED ...}); the message is its text. */
+    static final class ErrorReply extends IOException {
+        ErrorReply(String text) {
+            super("Redis replied with an error: " + text);
+        }
     }
 }

@@ -1,0 +1,88 @@
+package io.lamina.cache.tests.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+/**
+ * The Sentinel group the provisioning starts: ready, failing over after a crash and on request, a
+ * restarted node coming back as a replica. One group for the class; each test leaves it whole.
+ */
+@RedisTest
+@DisabledOnOs(OS.WINDOWS)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class OwnedRedisSentinelTest {
+
+    private static final Duration FAILOVER = Duration.ofSeconds(20);
+
+    private final OwnedRedisSentinel group;
+
+    OwnedRedisSentinelTest(OwnedRedisSentinel group) {
+        this.group = group;
+    }
+
+    @AfterEach
+    void makeWhole() {
+        group.dataNodes().forEach(RedisNode::start);
+        group.sentinels().forEach(RedisNode::start);
+        group.awaitHealthy(FAILOVER);
+    }
+
+    @Test
+    void start_everySentinelKnowsThePrimaryTheReplicaAndTheOthers() {
+        assertThat(group.masterName()).isEqualTo("lamina");
+        assertThat(group.sentinelUri()).matches(
+                "redis-sentinel://127\\.0\\.0\\.1:\\d+,127\\.0\\.0\\.1:\\d+,127\\.0\\.0\\.1:\\d+#lamina");
+        RedisNode primary = group.primary();
+        RedisNode replica = group.replica();
+        assertThat(replica).isNotEqualTo(primary);
+        for (RedisNode sentinel : group.sentinels()) {
+            var master = SentinelState.records(sentinel.call("SENTINEL", "MASTER", "lamina")).get(0);
+            assertThat(master).containsEntry("port", String.valueOf(primary.port()))
+                    .containsEntry("num-other-sentinels", "2")
+                    .containsEntry("num-slaves", "1")
+                    .containsEntry("quorum", "2");
+        }
+        assertThat(replica.call("INFO", "replication"))
+                .contains("master_port:" + primary.port(), "master_link_status:up");
+    }
+
+    @Test
+    void killedPrimary_isReplacedByTheReplica_andComesBackAsItsReplica() {
+        RedisNode replica = group.replica();
+        group.primary().call("SET", "crash", "kept");
+        group.primary().call("WAIT", "1", "2000");
+
+        RedisNode killed = group.killPrimary();
+        RedisNode promoted = group.awaitFailover(FAILOVER);
+
+        assertThat(promoted).isEqualTo(replica);
+        assertThat(group.primary()).isEqualTo(replica);
+        assertThat(promoted.call("GET", "crash")).isEqualTo("kept");
+
+        killed.start();
+        group.awaitHealthy(FAILOVER);
+        assertThat(group.replica()).isEqualTo(killed);
+        assertThat(killed.call("INFO", "replication")).contains("role:slave", "master_port:" + promoted.port());
+    }
+
+    @Test
+    void sentinelFailover_switchesRoles_theOldPrimaryFollowingTheNewOne() {
+        RedisNode before = group.primary();
+        RedisNode replica = group.replica();
+
+        RedisNode after = group.sentinelFailover(FAILOVER);
+
+        assertThat(after).isEqualTo(replica);
+        assertThat(group.primary()).isEqualTo(replica);
+        assertThat(group.replica()).isEqualTo(before);
+        assertThat(before.call("INFO", "replication"))
+                .contains("role:slave", "master_port:" + after.port(), "master_link_status:up");
+    }
+}
