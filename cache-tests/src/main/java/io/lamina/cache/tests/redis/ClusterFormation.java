@@ -5,6 +5,10 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -61,20 +65,44 @@ final class ClusterFormation {
         }
     }
 
-    /** Starts {@code count} cluster-enabled processes; on failure, stops those already started. */
+    /**
+     * Starts {@code count} cluster-enabled processes, a few at a time (most of a start is waiting for
+     * the first PONG); on failure, stops those already started.
+     */
     static List<RedisNode> startNodes(RedisServers.Binary binary, int count, Duration nodeTimeout,
                                       Duration startTimeout) {
-        List<RedisNode> nodes = new ArrayList<>();
+        ExecutorService starter = Executors.newFixedThreadPool(3, runnable -> {
+            Thread thread = new Thread(runnable, "lamina-cluster-start");
+            thread.setDaemon(true);
+            return thread;
+        });
+        List<Future<RedisNode>> started = new ArrayList<>();
         try {
             for (int i = 0; i < count; i++) {
-                RedisProcess process = RedisProcess.start(binary.path(), binary.source(), startTimeout,
-                        ClusterFormation::freeClusterPort, launch(nodeTimeout));
-                nodes.add(new RedisNode(process, "cluster node " + i));
+                String label = "cluster node " + i;
+                started.add(starter.submit(() -> new RedisNode(RedisProcess.start(binary.path(), binary.source(),
+                        startTimeout, ClusterFormation::freeClusterPort, launch(nodeTimeout)), label)));
+            }
+            List<RedisNode> nodes = new ArrayList<>();
+            RuntimeException failure = null;
+            for (Future<RedisNode> future : started) {
+                try {
+                    nodes.add(future.get());
+                } catch (ExecutionException e) {
+                    failure = e.getCause() instanceof RuntimeException r ? r
+                            : new IllegalStateException("a cluster node did not start", e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    failure = new IllegalStateException("interrupted while starting the cluster's nodes", e);
+                }
+            }
+            if (failure != null) {
+                nodes.forEach(RedisNode::close);
+                throw failure;
             }
             return nodes;
-        } catch (RuntimeException | Error e) {
-            nodes.forEach(RedisNode::close);
-            throw e;
+        } finally {
+            starter.shutdown();
         }
     }
 
@@ -97,9 +125,11 @@ final class ClusterFormation {
             }
             primary.call("CLUSTER", "SET-CONFIG-EPOCH", String.valueOf(i + 1));
         }
-        RedisNode first = nodes.get(0);
-        for (RedisNode other : nodes.subList(1, nodes.size())) {
-            first.call("CLUSTER", "MEET", RedisProcess.HOST, String.valueOf(other.port()));
+        // every pair meets directly: quicker than letting gossip spread what one node learnt
+        for (int i = 0; i < nodes.size(); i++) {
+            for (RedisNode other : nodes.subList(i + 1, nodes.size())) {
+                nodes.get(i).call("CLUSTER", "MEET", RedisProcess.HOST, String.valueOf(other.port()));
+            }
         }
         List<String> ids = nodes.stream().map(node -> node.call("CLUSTER", "MYID")).toList();
         Waits.until(timeout, "every node to know all " + nodes.size() + " nodes", () -> {
