@@ -5,10 +5,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -65,45 +62,16 @@ final class ClusterFormation {
         }
     }
 
-    /**
-     * Starts {@code count} cluster-enabled processes, a few at a time (most of a start is waiting for
-     * the first PONG); on failure, stops those already started.
-     */
+    /** Starts {@code count} cluster-enabled processes; if one fails, none is left running. */
     static List<RedisNode> startNodes(RedisServers.Binary binary, int count, Duration nodeTimeout,
                                       Duration startTimeout) {
-        ExecutorService starter = Executors.newFixedThreadPool(3, runnable -> {
-            Thread thread = new Thread(runnable, "lamina-cluster-start");
-            thread.setDaemon(true);
-            return thread;
-        });
-        List<Future<RedisNode>> started = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                String label = "cluster node " + i;
-                started.add(starter.submit(() -> new RedisNode(RedisProcess.start(binary.path(), binary.source(),
-                        startTimeout, ClusterFormation::freeClusterPort, launch(nodeTimeout)), label)));
-            }
-            List<RedisNode> nodes = new ArrayList<>();
-            RuntimeException failure = null;
-            for (Future<RedisNode> future : started) {
-                try {
-                    nodes.add(future.get());
-                } catch (ExecutionException e) {
-                    failure = e.getCause() instanceof RuntimeException r ? r
-                            : new IllegalStateException("a cluster node did not start", e.getCause());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    failure = new IllegalStateException("interrupted while starting the cluster's nodes", e);
-                }
-            }
-            if (failure != null) {
-                nodes.forEach(RedisNode::close);
-                throw failure;
-            }
-            return nodes;
-        } finally {
-            starter.shutdown();
+        List<Callable<RedisNode>> starts = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String label = "cluster node " + i;
+            starts.add(() -> new RedisNode(RedisProcess.start(binary.path(), binary.source(), startTimeout,
+                    ClusterFormation::freeClusterPort, launch(nodeTimeout)), label));
         }
+        return ParallelStart.all(starts);
     }
 
     /**
