@@ -149,9 +149,12 @@ public final class OwnedRedisCluster implements AutoCloseable {
         return ClusterState.majorityView(nodes).servingPrimaries().stream().map(e -> node(e.port())).toList();
     }
 
-    /** @return the nodes that are replicas now (as most running nodes see it), by port */
+    /**
+     * @return the nodes that are replicas now (as most running nodes see it), by port; those the cluster
+     *         flags as failed (or suspects) are left out
+     */
     public List<RedisNode> replicas() {
-        return ClusterState.majorityView(nodes).entries().stream().filter(ClusterView.Entry::isReplica)
+        return ClusterState.majorityView(nodes).entries().stream().filter(e -> e.isReplica() && !e.isFailed())
                 .map(e -> node(e.port())).sorted(Comparator.comparingInt(RedisNode::port)).toList();
     }
 
