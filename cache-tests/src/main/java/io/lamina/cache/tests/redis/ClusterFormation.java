@@ -5,6 +5,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -61,21 +62,16 @@ final class ClusterFormation {
         }
     }
 
-    /** Starts {@code count} cluster-enabled processes; on failure, stops those already started. */
+    /** Starts {@code count} cluster-enabled processes; if one fails, none is left running. */
     static List<RedisNode> startNodes(RedisServers.Binary binary, int count, Duration nodeTimeout,
                                       Duration startTimeout) {
-        List<RedisNode> nodes = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                RedisProcess process = RedisProcess.start(binary.path(), binary.source(), startTimeout,
-                        ClusterFormation::freeClusterPort, launch(nodeTimeout));
-                nodes.add(new RedisNode(process, "cluster node " + i));
-            }
-            return nodes;
-        } catch (RuntimeException | Error e) {
-            nodes.forEach(RedisNode::close);
-            throw e;
+        List<Callable<RedisNode>> starts = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String label = "cluster node " + i;
+            starts.add(() -> new RedisNode(RedisProcess.start(binary.path(), binary.source(), startTimeout,
+                    ClusterFormation::freeClusterPort, launch(nodeTimeout)), label));
         }
+        return ParallelStart.all(starts);
     }
 
     /**
@@ -97,9 +93,11 @@ final class ClusterFormation {
             }
             primary.call("CLUSTER", "SET-CONFIG-EPOCH", String.valueOf(i + 1));
         }
-        RedisNode first = nodes.get(0);
-        for (RedisNode other : nodes.subList(1, nodes.size())) {
-            first.call("CLUSTER", "MEET", RedisProcess.HOST, String.valueOf(other.port()));
+        // every pair meets directly: quicker than letting gossip spread what one node learnt
+        for (int i = 0; i < nodes.size(); i++) {
+            for (RedisNode other : nodes.subList(i + 1, nodes.size())) {
+                nodes.get(i).call("CLUSTER", "MEET", RedisProcess.HOST, String.valueOf(other.port()));
+            }
         }
         List<String> ids = nodes.stream().map(node -> node.call("CLUSTER", "MYID")).toList();
         Waits.until(timeout, "every node to know all " + nodes.size() + " nodes", () -> {

@@ -111,18 +111,27 @@ public final class OwnedRedisCluster implements AutoCloseable {
             List<RedisNode> nodes = ClusterFormation.startNodes(binary, NODES, nodeTimeout,
                     RedisServers.startTimeout());
             OwnedRedisCluster cluster = new OwnedRedisCluster(nodes, nodeTimeout, binary.source());
+            long processes = System.nanoTime();
+            long formed;
             try {
                 ClusterFormation.form(nodes, PRIMARIES, startTimeout);
                 nodes.forEach(cluster::nodeId);
+                formed = System.nanoTime();
                 cluster.awaitHealthy(startTimeout);
             } catch (RuntimeException | Error e) {
                 cluster.close();
                 throw e;
             }
-            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
-            LOG.log(System.Logger.Level.INFO, () -> "Started " + cluster + " in " + millis + " ms");
+            long end = System.nanoTime();
+            LOG.log(System.Logger.Level.INFO, () -> "Started " + cluster + " in " + millis(end - began)
+                    + " ms (processes " + millis(processes - began) + " ms, meet and replicate "
+                    + millis(formed - processes) + " ms, healthy " + millis(end - formed) + " ms)");
             return cluster;
         }
+    }
+
+    private static long millis(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 
     /** @return {@code redis://127.0.0.1:<port>} of each current primary, to seed a cluster client */
@@ -140,9 +149,12 @@ public final class OwnedRedisCluster implements AutoCloseable {
         return ClusterState.majorityView(nodes).servingPrimaries().stream().map(e -> node(e.port())).toList();
     }
 
-    /** @return the nodes that are replicas now (as most running nodes see it), by port */
+    /**
+     * @return the nodes that are replicas now (as most running nodes see it), by port; those the cluster
+     *         flags as failed (or suspects) are left out
+     */
     public List<RedisNode> replicas() {
-        return ClusterState.majorityView(nodes).entries().stream().filter(ClusterView.Entry::isReplica)
+        return ClusterState.majorityView(nodes).entries().stream().filter(e -> e.isReplica() && !e.isFailed())
                 .map(e -> node(e.port())).sorted(Comparator.comparingInt(RedisNode::port)).toList();
     }
 

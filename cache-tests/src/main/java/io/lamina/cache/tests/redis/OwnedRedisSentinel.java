@@ -2,9 +2,13 @@ package io.lamina.cache.tests.redis;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import java.util.stream.Collectors;
 
 /**
@@ -73,35 +77,69 @@ public final class OwnedRedisSentinel implements AutoCloseable {
         long began = System.nanoTime();
         RedisServers.Binary binary = RedisServers.processBinary();
         OwnedRedisSentinel group = new OwnedRedisSentinel(masterName, binary.source());
+        long processes;
         try {
             group.startAll(binary, RedisServers.startTimeout());
+            processes = System.nanoTime();
             group.awaitHealthy(DEFAULT_WAIT);
         } catch (RuntimeException | Error e) {
             group.close();
             throw e;
         }
-        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
-        LOG.log(System.Logger.Level.INFO, () -> "Started " + group + " in " + millis + " ms");
+        long end = System.nanoTime();
+        LOG.log(System.Logger.Level.INFO, () -> "Started " + group + " in " + millis(end - began)
+                + " ms (processes " + millis(processes - began) + " ms, healthy " + millis(end - processes) + " ms)");
         return group;
     }
 
+    private static long millis(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(nanos);
+    }
+
     private void startAll(RedisServers.Binary binary, Duration startTimeout) {
+        // both data nodes start as primaries (a replica started first would retry its primary once a second);
+        // then the second one is told to replicate
+        knownPrimaryPort = -1;
         RedisProcess.Launch data = SentinelLaunch.dataNode(this::primaryPortForRestart);
-        for (int i = 0; i < 2; i++) {
-            RedisProcess process = RedisProcess.start(binary.path(), binary.source(), startTimeout,
-                    RedisProcess::freeLoopbackPort, data);
-            dataNodes.add(new RedisNode(process, i == 0 ? "data node 0" : "data node 1"));
-            if (i == 0) {
-                knownPrimaryPort = process.port();
-            }
+        dataNodes.addAll(ParallelStart.all(List.of(
+                () -> new RedisNode(RedisProcess.start(binary.path(), binary.source(), startTimeout,
+                        RedisProcess::freeLoopbackPort, data), "data node 0"),
+                () -> new RedisNode(RedisProcess.start(binary.path(), binary.source(), startTimeout,
+                        RedisProcess::freeLoopbackPort, data), "data node 1"))));
+        knownPrimaryPort = dataNodes.get(0).port();
+        dataNodes.get(1).call("REPLICAOF", RedisProcess.HOST, String.valueOf(knownPrimaryPort));
+        // sentinels learn replicas from the primary's INFO, every 10 s: the replica must be there at the first
+        RedisNode replica = dataNodes.get(1);
+        Waits.until(startTimeout, replica + " to replicate " + dataNodes.get(0),
+                () -> replica.call("INFO", "replication").contains("master_link_status:up") ? null : "link down",
+                this::logTails);
+        // ports (and sentinel ids) chosen up front: each sentinel knows the others from the start, instead
+        // of finding them by hello messages (every 2 s); a port someone takes meanwhile is replaced
+        Map<Integer, String> ids = new LinkedHashMap<>();
+        while (ids.size() < 3) {
+            ids.put(RedisProcess.freeLoopbackPort(), SentinelLaunch.newId());
         }
-        RedisProcess.Launch sentinel = SentinelLaunch.sentinel(masterName, knownPrimaryPort, DOWN_AFTER,
-                FAILOVER_TIMEOUT);
-        for (int i = 0; i < 3; i++) {
-            RedisProcess process = RedisProcess.start(binary.path(), binary.source(), startTimeout,
-                    RedisProcess::freeLoopbackPort, sentinel);
-            sentinels.add(new RedisNode(process, "sentinel " + i));
+        List<Callable<RedisNode>> starts = new ArrayList<>();
+        for (Map.Entry<Integer, String> self : ids.entrySet()) {
+            Map<Integer, String> peers = new LinkedHashMap<>(ids);
+            peers.remove(self.getKey());
+            RedisProcess.Launch sentinel = SentinelLaunch.sentinel(masterName, knownPrimaryPort, DOWN_AFTER,
+                    FAILOVER_TIMEOUT, self.getValue(), peers);
+            String label = "sentinel " + starts.size();
+            starts.add(() -> new RedisNode(RedisProcess.start(binary.path(), binary.source(), startTimeout,
+                    portOnce(self.getKey()), sentinel), label));
         }
+        sentinels.addAll(ParallelStart.all(starts));
+    }
+
+    /** {@code port} on the first call, any free port after (should someone have taken it meanwhile). */
+    private static IntSupplier portOnce(int port) {
+        boolean[] first = {true};
+        return () -> {
+            boolean chosen = first[0];
+            first[0] = false;
+            return chosen ? port : RedisProcess.freeLoopbackPort();
+        };
     }
 
     /** @return {@code redis-sentinel://127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3#<masterName>}, Lettuce's form */

@@ -34,8 +34,25 @@
  * Annotate the class with {@link io.lamina.cache.tests.redis.RedisTest @RedisTest} and declare
  * parameters: a {@link io.lamina.cache.tests.redis.RedisServer} (the shared server), an
  * {@link io.lamina.cache.tests.redis.OwnedRedisServer} (a server of the test class's own, stopped
- * after the class) or a {@link io.lamina.cache.tests.redis.RedisNamespace @RedisNamespace} String
- * (unique per test class, so classes sharing a server never see each other's keys).
+ * after the class), an {@link io.lamina.cache.tests.redis.OwnedRedisCluster} or an
+ * {@link io.lamina.cache.tests.redis.OwnedRedisSentinel} (the class's own, likewise) or a
+ * {@link io.lamina.cache.tests.redis.RedisNamespace @RedisNamespace} String (unique per test class,
+ * so classes sharing a server never see each other's keys).
+ *
+ * <h2>Cluster, Sentinel and network faults</h2>
+ * The same {@code redis-server} binary ({@code PATH}, else {@code EMBEDDED}; a forced {@code path} or
+ * {@code embedded} source is honoured) also runs
+ * <ul>
+ *   <li>{@link io.lamina.cache.tests.redis.OwnedRedisCluster}: 6 processes, 3 primaries and 3 replicas,
+ *       formed with raw RESP ({@code CLUSTER ADDSLOTS}, {@code MEET}, {@code REPLICATE}), with a short
+ *       {@code cluster-node-timeout} so failover takes seconds;</li>
+ *   <li>{@link io.lamina.cache.tests.redis.OwnedRedisSentinel}: a primary, a replica and 3 sentinels
+ *       ({@code redis-server sentinel.conf --sentinel}) watching it under the name {@code lamina}.</li>
+ * </ul>
+ * Their nodes are {@link io.lamina.cache.tests.redis.RedisNode}s a test may kill, restart, pause and
+ * resume. {@code @RedisTest} resolves parameters of both types, once per test class.
+ * {@link io.lamina.cache.tests.redis.FaultProxy} sits between a client and any of these servers for
+ * network faults (latency, hold, silent drop, reset, refused or blackholed new connections).
  *
  * <p>No process outlives the JVM: every server this package starts is stopped when its owner closes
  * it, at the end of its test class, or by the shutdown hook; on Unix a small watchdog also kills it

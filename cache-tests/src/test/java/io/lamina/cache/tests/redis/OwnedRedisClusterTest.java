@@ -115,6 +115,12 @@ class OwnedRedisClusterTest {
     }
 
     @Test
+    void builder_rejectsATooShortNodeTimeout_namingIt() {
+        assertThatThrownBy(() -> OwnedRedisCluster.builder().nodeTimeout(Duration.ofMillis(10)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nodeTimeout");
+    }
+
+    @Test
     void pausedNode_answersNothing_untilResumed() {
         RedisNode replica = cluster.replicas().get(0);
 

@@ -85,4 +85,18 @@ class OwnedRedisSentinelTest {
         assertThat(before.call("INFO", "replication"))
                 .contains("role:slave", "master_port:" + after.port(), "master_link_status:up");
     }
+
+    @Test
+    void killedSentinel_leavesTheOthersInCharge_andRestartsKnowingTheGroup() {
+        RedisNode sentinel = group.sentinels().get(0);
+        RedisNode primary = group.primary();
+
+        sentinel.kill();
+        group.awaitHealthy(FAILOVER);
+        assertThat(group.primary()).isEqualTo(primary);
+
+        sentinel.start();
+        group.awaitHealthy(FAILOVER);
+        assertThat(SentinelState.primaryPort(sentinel, group.masterName())).isEqualTo(primary.port());
+    }
 }
