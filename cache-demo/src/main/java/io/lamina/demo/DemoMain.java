@@ -13,6 +13,7 @@ import java.util.List;
  * <ul>
  *   <li>no argument: the tour ({@link Tour}); exits 0 when every protection behaved, 1 otherwise;</li>
  *   <li>{@code --quick}: the same tour, smaller (what the test command runs);</li>
+ *   <li>{@code --redis-cluster}: the tour on a Redis Cluster (6 nodes) it starts itself;</li>
  *   <li>{@code --serve}: one node of the sample service with its REST API and Actuator ({@link ServeMode}).</li>
  * </ul>
  * Other {@code --key=value} arguments are Spring properties, e.g.

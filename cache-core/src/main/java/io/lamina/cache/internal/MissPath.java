@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -138,14 +140,24 @@ final class MissPath {
         long start = cache.context().clock().nanoTime();
         return remote.start(() -> remote.tier().lock().tryLock(rk, options.lockWait(), lease)).handle((handle, failure) -> {
             if (failure != null) {
-                remote.failed("lock of " + rk, failure, cache.stats());
-                return CompletableFuture.completedFuture(Prepared.localOnly(rk));
+                // the lock's health never decides the data path: the fill lease, taken only if free, still makes one
+                // load per key across nodes; a node that finds it taken waits for the holder's value in L2
+                remote.failed("lock of " + rk + " (the fill lease stands in for it)", failure, cache.stats());
+                return leaseWithoutLock(rk, type, raw, stale, start);
             }
             if (handle.waited() || !handle.acquired()) {
                 cache.stats().lockWaited(handle.acquired(), cache.context().clock().nanoTime() - start);
             }
             if (handle.acquired()) {
-                return lease(rk, handle, false, false, type, raw, stale);
+                // the lease, not the lock, decides who loads: a node whose lock failed (and that took the lease
+                // only if free) may be loading now; then this one waits for its value as well
+                return lease(rk, handle, true, false, type, raw, stale).thenCompose(p -> {
+                    if (p.isResolved() || !p.remoteUsable || p.leased) {
+                        return CompletableFuture.completedFuture(p);
+                    }
+                    p.release();
+                    return awaitHolder(rk, type, raw, stale, start, start + options.lockWait().toNanos());
+                });
             }
             if (options.onLockTimeout() == LockTimeoutPolicy.FAIL) {
                 return CompletableFuture.<Prepared>failedFuture(new CacheLockTimeoutException("key " + rk.key() + " of cache '"
@@ -159,6 +171,67 @@ final class MissPath {
             }
             return lease(rk, handle, true, false, type, raw, stale);
         }).thenCompose(f -> f);
+    }
+
+    /**
+     * Without the lock: takes the fill lease only if no one holds it. Its holder loads; the others re-read L2 every
+     * {@link #LEASE_POLL} until the holder's value is there or {@code lockWait} has passed, and then act as after a
+     * lock timeout (the lock-timeout policy). Lock waits are counted as such.
+     */
+    private CompletableFuture<Prepared> leaseWithoutLock(RemoteKey rk, Type type, Class<?> raw, Envelope stale, long start) {
+        return lease(rk, null, true, false, type, raw, stale).thenCompose(p -> {
+            if (p.isResolved() || !p.remoteUsable || p.leased) {
+                return CompletableFuture.completedFuture(p);
+            }
+            long deadline = start + cache.options().lockWait().toNanos();
+            return awaitHolder(rk, type, raw, stale, start, deadline);
+        });
+    }
+
+    static final Duration LEASE_POLL = Duration.ofMillis(25);
+
+    private CompletableFuture<Prepared> awaitHolder(RemoteKey rk, Type type, Class<?> raw, Envelope stale, long start, long deadline) {
+        // the delay thread only sends the GET (non-blocking); what follows runs where the reply arrives
+        Executor later = CompletableFuture.delayedExecutor(LEASE_POLL.toNanos(), TimeUnit.NANOSECONDS, Runnable::run);
+        return CompletableFuture.supplyAsync(() -> null, later)
+                .thenCompose(ignored -> remote.start(() -> remote.tier().get(rk)))
+                .handle((bytes, failure) -> {
+                    long now = cache.context().clock().nanoTime();
+                    if (failure == null) {
+                        Decoded found = decode(bytes, type, raw, rk);
+                        if (found != null && found.envelope().freshAt(now())) {
+                            return validTags(found.envelope()).thenCompose(valid -> {
+                                if (valid) {
+                                    cache.stats().lockWaited(true, cache.context().clock().nanoTime() - start);
+                                    return CompletableFuture.completedFuture(
+                                            new Prepared(rk, null, null, true, false, found.value(), found.envelope(), null));
+                                }
+                                return retryOrGiveUp(rk, type, raw, stale, start, deadline);
+                            });
+                        }
+                    }
+                    return retryOrGiveUp(rk, type, raw, stale, start, deadline);
+                }).thenCompose(f -> f);
+    }
+
+    private CompletableFuture<Prepared> retryOrGiveUp(RemoteKey rk, Type type, Class<?> raw, Envelope stale, long start, long deadline) {
+        long now = cache.context().clock().nanoTime();
+        if (now - deadline < 0) {
+            return awaitHolder(rk, type, raw, stale, start, deadline);
+        }
+        cache.stats().lockWaited(false, now - start);
+        ResolvedOptions options = cache.options();
+        if (options.onLockTimeout() == LockTimeoutPolicy.FAIL) {
+            return CompletableFuture.failedFuture(new CacheLockTimeoutException("key " + rk.key() + " of cache '" + rk.cache()
+                    + "' is being loaded by another node; gave up after lockWait " + options.lockWait()));
+        }
+        if (options.onLockTimeout() == LockTimeoutPolicy.STALE && stale != null) {
+            Object value = stale.isNull() ? L1Entry.NULL : decodePayload(stale, type, raw, rk);
+            if (value != null) {
+                return CompletableFuture.completedFuture(new Prepared(rk, null, null, true, false, value, null, stale));
+            }
+        }
+        return lease(rk, null, true, false, type, raw, stale);
     }
 
     /**
@@ -274,7 +347,7 @@ final class MissPath {
                 fetches[i] = CompletableFuture.completedFuture(null);
                 check(view, observed, valid);
             } else {
-                fetches[i] = remote.start(() -> remote.tier().tagVersion(tagKey(tag))).handle((version, failure) -> {
+                fetches[i] = view.read(() -> remote.start(() -> remote.tier().tagVersion(tagKey(tag)))).handle((version, failure) -> {
                     if (failure != null) {
                         remote.failed("version of tag " + tag, failure, cache.stats());
                         synchronized (valid) {

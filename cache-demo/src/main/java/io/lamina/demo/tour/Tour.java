@@ -36,7 +36,7 @@ public final class Tour {
         List<TourStep> steps = List.of(new PenetrationStep(1_000_000), new BreakdownStep(), new AvalancheStep(),
                 new TagInvalidationStep(), new RedisOutageStep(), new HitRatioStep());
         List<StepResult> results = new ArrayList<>();
-        try (TourCluster cluster = TourCluster.start(options, LaunchArgs.of(args))) {
+        try (TourCluster cluster = TourCluster.start(options, LaunchArgs.of(args), args.contains("--redis-cluster"))) {
             out.println();
             out.println("Lamina demo tour (" + options.name() + "): a product catalog on two nodes");
             out.println("   Redis:    " + cluster.redis().describe());

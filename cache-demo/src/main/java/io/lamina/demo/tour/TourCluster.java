@@ -46,14 +46,14 @@ final class TourCluster implements AutoCloseable {
      * @param options the tour's sizes
      * @param args    the user's arguments (a {@code --spring.datasource.url} picks the database)
      */
-    static TourCluster start(TourOptions options, LaunchArgs args) {
-        TourRedis redis = TourRedis.findOrStart();
+    static TourCluster start(TourOptions options, LaunchArgs args, boolean redisCluster) {
+        TourRedis redis = redisCluster ? TourRedis.startCluster() : TourRedis.findOrStart();
         TourCluster cluster = new TourCluster(options, redis, args);
         try {
             // a fresh namespace per run: a shared REDIS_URL server never shows the tour an earlier run's keys
             String namespace = "lamina-demo-" + UUID.randomUUID().toString().substring(0, 8);
+            redis.properties().forEach(args::set);
             args.set("lamina.cache.namespace", namespace)
-                    .set("lamina.cache.redis.url", redis.uri())
                     .set("spring.main.web-application-type", "none")
                     .set("demo.catalog.seed-if-empty", "false")
                     // two nodes in one JVM: each its own registry, not both in Micrometer's global one

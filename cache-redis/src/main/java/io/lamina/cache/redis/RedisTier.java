@@ -491,14 +491,15 @@ public final class RedisTier implements RemoteTier {
             return new RedisTier(this);
         }
 
+        /** The URI with the builder's timeout and credentials, through API that Lettuce 6 and 7 both have. */
         RedisURI redisUri(String uri) {
             RedisURI parsed = RedisURI.create(uri);
             parsed.setTimeout(commandTimeout);
-            if (username != null) {
-                parsed.setUsername(username);
-            }
-            if (password != null) {
-                parsed.setPassword(password);
+            if (username != null || password != null) {
+                RedisUris.Credentials written = RedisUris.credentials(uri);
+                String user = username != null ? username : written.username();
+                char[] pass = password != null ? password : written.password() == null ? null : written.password().toCharArray();
+                parsed.setCredentialsProvider(new io.lettuce.core.StaticCredentialsProvider(user, pass));
             }
             return parsed;
         }

@@ -51,6 +51,23 @@ class RedisUrisTest {
     }
 
     @Test
+    void builderCredentials_overrideTheUris_andKeepSentinelsDatabaseAndTls() {
+        var sentinel = RedisTier.builder().password("data-secret")
+                .redisUri("redis-sentinel://h1:26379,h2:26380/2#shop");
+        assertThat(sentinel.getSentinels()).hasSize(2);
+        assertThat(sentinel.getDatabase()).isEqualTo(2);
+        assertThat(sentinel.getSentinelMasterId()).isEqualTo("shop");
+        assertThat(new String(sentinel.getCredentialsProvider().resolveCredentials().block().getPassword())).isEqualTo("data-secret");
+        var tls = RedisTier.builder().username("lamina").redisUri("rediss://written:pw@h:6380/1");
+        assertThat(tls.isSsl()).isTrue();
+        assertThat(tls.isVerifyPeer()).isTrue();
+        assertThat(tls.getDatabase()).isEqualTo(1);
+        var credentials = tls.getCredentialsProvider().resolveCredentials().block();
+        assertThat(credentials.getUsername()).isEqualTo("lamina");
+        assertThat(new String(credentials.getPassword())).isEqualTo("pw");
+    }
+
+    @Test
     void mask_hidesPasswordsOnly() {
         assertThat(RedisUris.mask("redis://alice:s3cret@h:1")).isEqualTo("redis://alice:***@h:1");
         assertThat(RedisUris.mask("redis://s3cret@h:1")).isEqualTo("redis://***@h:1");

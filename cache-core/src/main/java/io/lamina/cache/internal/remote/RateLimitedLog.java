@@ -18,9 +18,31 @@ public final class RateLimitedLog {
         if ((due == Long.MIN_VALUE || now - due >= 0) && next.compareAndSet(due, now + INTERVAL_NANOS)) {
             long skipped = suppressed.getAndSet(0);
             String text = skipped > 0 ? message + " (" + skipped + " similar lines suppressed)" : message;
-            LOG.log(Level.WARNING, text + ": " + cause);
+            LOG.log(Level.WARNING, text + ": " + describe(cause));
         } else {
             suppressed.incrementAndGet();
         }
+    }
+
+    /**
+     * What went wrong, cause by cause (the root cause is often the one that names the problem: a refused password,
+     * an unknown primary name), wrappers without a message of their own left out, credentials in URIs masked.
+     */
+    static String describe(Throwable failure) {
+        StringBuilder out = new StringBuilder();
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Throwable t = failure; t != null && seen.add(t) && seen.size() <= 6; t = t.getCause()) {
+            boolean wrapper = (t instanceof java.util.concurrent.CompletionException || t instanceof java.util.concurrent.ExecutionException)
+                    && t.getCause() != null;
+            if (wrapper) {
+                continue;
+            }
+            String message = t.getMessage();
+            String part = t.getClass().getName() + (message == null ? "" : ": " + message);
+            if (out.indexOf(part) < 0) {
+                out.append(out.length() == 0 ? "" : "; caused by ").append(part);
+            }
+        }
+        return out.toString().replaceAll("(?<=://)([^:@/\\s]*):[^@/\\s]*@", "$1:***@");
     }
 }

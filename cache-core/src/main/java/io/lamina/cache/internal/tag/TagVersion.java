@@ -15,6 +15,8 @@ public final class TagVersion {
     private volatile long version;
     /** When this JVM last had the remote tier extend the tag's life (epoch ms); 0: never. */
     private volatile long touchedAt;
+    /** The read of this tag's version from the remote tier under way, shared by every caller meanwhile. */
+    private java.util.concurrent.CompletableFuture<Long> reading;   // guarded by this
 
     TagVersion(String tag, long version) {
         this.tag = tag;
@@ -52,6 +54,33 @@ public final class TagVersion {
         if (now > touchedAt) {
             touchedAt = now;
         }
+    }
+
+    /**
+     * Reads the version from the remote tier through {@code read}, unless a read is already under way: then its
+     * outcome is shared. So after a gap in the bus, however many callers need the tag at once, its key is read once
+     * per JVM, not once per request: no tag key becomes a hot key.
+     */
+    public java.util.concurrent.CompletableFuture<Long> read(java.util.function.Supplier<java.util.concurrent.CompletableFuture<Long>> read) {
+        java.util.concurrent.CompletableFuture<Long> mine;
+        synchronized (this) {
+            if (reading != null) {
+                return reading;
+            }
+            mine = new java.util.concurrent.CompletableFuture<>();
+            reading = mine;
+        }
+        read.get().whenComplete((version, failure) -> {
+            synchronized (this) {
+                reading = null;
+            }
+            if (failure != null) {
+                mine.completeExceptionally(failure);
+            } else {
+                mine.complete(version);
+            }
+        });
+        return mine;
     }
 
     void forget() {

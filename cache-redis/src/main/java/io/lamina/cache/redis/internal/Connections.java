@@ -115,7 +115,7 @@ public final class Connections {
                 .thenCompose(c -> c.async().info("cluster").toCompletableFuture().handle((info, failure) -> {
                     if (info != null && info.contains("cluster_enabled:1")) {
                         c.closeAsync();
-                        throw new IllegalStateException(RedisUris.mask(uris.get(0).toString()) + " is a Redis Cluster node, but the"
+                        throw new IllegalStateException(uris.get(0).getHost() + ":" + uris.get(0).getPort() + " is a Redis Cluster node, but the"
                                 + " tier was configured for a single Redis: give the cluster's nodes with"
                                 + " RedisTier.builder().cluster(List.of(...)) (Spring Boot: lamina.cache.redis.cluster.nodes)");
                     }
@@ -132,6 +132,30 @@ public final class Connections {
         RedisClient single = (RedisClient) client;
         return () -> single.connectPubSubAsync(ByteArrayCodec.INSTANCE, uris.get(0)).toCompletableFuture()
                 .thenApply(c -> c);
+    }
+
+    /** Why the slot map could not be loaded, from Lettuce's failure and the seeds' answers (its suppressed ones). */
+    private String slotMapFailure(Throwable failure) {
+        StringBuilder reasons = new StringBuilder();
+        java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>(List.of(failure));
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        while (!todo.isEmpty()) {
+            Throwable t = todo.poll();
+            if (t == null || !seen.add(t)) {
+                continue;
+            }
+            String m = String.valueOf(t.getMessage());
+            if (m.contains("cluster support disabled")) {
+                return "the Redis Cluster seeds " + seeds() + " include standalone servers (\"cluster support disabled\"): give"
+                        + " the nodes of a Redis Cluster, or configure a single Redis with uri(...)";
+            }
+            if (!(t instanceof java.util.concurrent.CompletionException) && reasons.indexOf(m) < 0) {
+                reasons.append(reasons.length() == 0 ? "" : "; ").append(RedisUris.mask(m));
+            }
+            todo.add(t.getCause());
+            todo.addAll(List.of(t.getSuppressed()));
+        }
+        return "cannot load the Redis Cluster slot map from the seeds " + seeds() + ": " + reasons;
     }
 
     private String seeds() {
@@ -177,7 +201,9 @@ public final class Connections {
         if (slotMapLoaded) {
             return CompletableFuture.completedFuture(null);
         }
-        return cluster.refreshPartitionsAsync().toCompletableFuture().thenRun(() -> {
+        return cluster.refreshPartitionsAsync().toCompletableFuture().exceptionally(failure -> {
+            throw new IllegalStateException(slotMapFailure(failure));
+        }).thenRun(() -> {
             var partitions = cluster.getPartitions();
             if (partitions.isEmpty()) {
                 throw new IllegalStateException("the Redis Cluster seeds " + seeds() + " answered with no slot map: are they"

@@ -13,8 +13,8 @@ import org.redisson.config.SslVerificationMode;
  * Lettuce side, bounded timeouts, no retries, strict TLS.
  *
  * <p>The lock is an efficiency lock (correctness comes from the fenced fill), so it never waits for replicas:
- * {@code checkLockSyncedSlaves} is off, or Redisson would run {@code WAIT} on every lock and fail it whenever a
- * replica lags or stalls. Topology is rescanned at the same period as Lettuce's.
+ * {@code checkLockSyncedSlaves} is off, or Redisson would fail every lock whenever a replica lags or stalls, and the
+ * {@code WAIT} Redisson sends after each lock script anyway is bounded to 1 ms. Redisson learns of a failover only by rescanning the topology, so it does so every second.
  */
 public final class RedissonConfigs {
 
@@ -30,12 +30,15 @@ public final class RedissonConfigs {
         Config config = new Config();
         config.setLazyInitialization(false);   // created eagerly, in the background: see RedissonLauncher
         config.setCheckLockSyncedSlaves(false);
+        // Redisson still sends WAIT after each lock script on Sentinel and Cluster, with this timeout, whatever
+        // checkLockSyncedSlaves says: with a stalled replica every lock took the whole timeout (1 s by default)
+        config.setSlavesSyncTimeout(1);
         config.setNettyThreads(4);
         config.setThreads(2);
         config.setLockWatchdogTimeout(s.lockLease().toMillis());
         int timeout = (int) Math.min(Integer.MAX_VALUE, s.commandTimeout().toMillis());
         int connect = (int) Math.min(Integer.MAX_VALUE, s.connectTimeout().toMillis());
-        int scan = (int) Math.max(1000, Math.min(Integer.MAX_VALUE, s.topologyRefresh().toMillis()));
+        int scan = 1000;   // Redisson learns of a failover only by scanning: once a second, whatever Lettuce does
         RedisURI first = s.uris().get(0);
         switch (s.topology()) {
             case CLUSTER -> {
