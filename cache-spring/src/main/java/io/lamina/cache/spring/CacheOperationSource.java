@@ -8,14 +8,12 @@ import io.lamina.cache.spring.MethodOperations.TagsOperation;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -259,46 +257,11 @@ final class CacheOperationSource {
         for (int i = 0; i < generics.length; i++) {
             arguments[i] = concrete(generics[i], at);
         }
-        return new Parameterized(raw, arguments);
+        return new ParameterizedTypeOf(raw, arguments);
     }
 
     private static String describe(Method method, Class<?> targetClass) {
         return ClassUtils.getUserClass(targetClass).getName() + "." + method.getName()
                 + Arrays.stream(method.getParameterTypes()).map(Class::getSimpleName).collect(Collectors.joining(", ", "(", ")"));
-    }
-
-    /** A parameterized type built from resolved parts; equal to the JDK's own for the same type. */
-    private record Parameterized(Class<?> raw, Type[] arguments) implements ParameterizedType {
-
-        @Override
-        public Type[] getActualTypeArguments() {
-            return arguments.clone();
-        }
-
-        @Override
-        public Type getRawType() {
-            return raw;
-        }
-
-        @Override
-        public Type getOwnerType() {
-            return raw.getDeclaringClass();
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof ParameterizedType p && raw.equals(p.getRawType())
-                    && Objects.equals(getOwnerType(), p.getOwnerType()) && Arrays.equals(arguments, p.getActualTypeArguments());
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(arguments) ^ Objects.hashCode(getOwnerType()) ^ raw.hashCode();
-        }
-
-        @Override
-        public String toString() {
-            return raw.getTypeName() + Arrays.stream(arguments).map(Type::getTypeName).collect(Collectors.joining(", ", "<", ">"));
-        }
     }
 }

@@ -1,10 +1,12 @@
 package io.lamina.cache.spring.boot;
 
 import io.lamina.cache.CacheTemplate;
+import io.lamina.cache.TypeRef;
 import io.lamina.cache.redis.RedisTier;
 import io.lamina.cache.spi.RemoteTier;
 import io.lamina.cache.spring.LaminaCacheAdvisor;
 import io.lamina.cache.spring.LaminaCacheManager;
+import io.lamina.cache.spring.TypeNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -116,13 +118,15 @@ public class LaminaCacheAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean(CacheManager.class)
-        LaminaCacheManager cacheManager(CacheTemplate template, LaminaCacheProperties properties) {
+        LaminaCacheManager cacheManager(CacheTemplate template, LaminaCacheProperties properties, ResourceLoader resourceLoader) {
             LaminaCacheProperties.CacheManager config = properties.getCacheManager();
             LaminaCacheManager.Builder builder = LaminaCacheManager.builder(template);
+            ClassLoader loader = resourceLoader.getClassLoader();
             config.getTypes().forEach((name, type) -> TemplateFromProperties.apply(
-                    "lamina.cache.cache-manager.types." + name, () -> builder.cache(name, type)));
+                    "lamina.cache.cache-manager.types." + name, () -> builder.cache(name, TypeNames.parse(type, loader))));
             if (config.getDefaultType() != null) {
-                builder.defaultType(config.getDefaultType());
+                TemplateFromProperties.apply("lamina.cache.cache-manager.default-type",
+                        () -> builder.defaultType(TypeRef.of(TypeNames.parse(config.getDefaultType(), loader))));
             }
             return builder.build();
         }

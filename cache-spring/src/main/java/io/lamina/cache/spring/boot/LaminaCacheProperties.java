@@ -122,28 +122,32 @@ public class LaminaCacheProperties {
      */
     public static class CacheManager {
 
-        /** Cache name to the fully qualified class of its values, such as products: com.example.Product. */
-        private Map<String, Class<?>> types = new LinkedHashMap<>();
+        /**
+         * Cache name to the type of its values, fully qualified and with its type arguments, as in Java source:
+         * products: com.example.Product, product-lists: java.util.List<com.example.Product>.
+         */
+        private Map<String, String> types = new LinkedHashMap<>();
 
         /**
-         * Value type of caches not listed in types; unset (the default) makes such names unknown to the manager.
-         * java.lang.Object decodes remote hits as plain JSON shapes (maps, lists, strings, numbers).
+         * Value type of caches not listed in types (same syntax); unset (the default) makes such names unknown to the
+         * manager, and a Spring cache annotation naming one fails startup. java.lang.Object decodes remote hits as
+         * plain JSON shapes (maps, lists, strings, numbers as Integer, Long or Double).
          */
-        private Class<?> defaultType;
+        private String defaultType;
 
-        public Map<String, Class<?>> getTypes() {
+        public Map<String, String> getTypes() {
             return types;
         }
 
-        public void setTypes(Map<String, Class<?>> types) {
+        public void setTypes(Map<String, String> types) {
             this.types = types;
         }
 
-        public Class<?> getDefaultType() {
+        public String getDefaultType() {
             return defaultType;
         }
 
-        public void setDefaultType(Class<?> defaultType) {
+        public void setDefaultType(String defaultType) {
             this.defaultType = defaultType;
         }
     }
