@@ -25,6 +25,7 @@ import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.ParameterNameDiscoverer;
 import org.springframework.expression.EvaluationException;
 import org.springframework.expression.Expression;
+import org.springframework.util.ClassUtils;
 
 /**
  * Applies {@link Cached}, {@link Invalidate} and {@link InvalidateTags} around a call, through a
@@ -36,8 +37,12 @@ final class LaminaCacheInterceptor implements MethodInterceptor {
 
     private final CacheOperationSource source;
     private final Supplier<? extends CacheTemplate> templates;
+    private static final boolean TRANSACTIONS = ClassUtils.isPresent(
+            "org.springframework.transaction.support.TransactionSynchronizationManager", LaminaCacheInterceptor.class.getClassLoader());
+
     private volatile CacheTemplate template;
     private volatile BeanFactory beanFactory;
+    private volatile TransactionMode transactionMode = TransactionMode.BOTH;
 
     LaminaCacheInterceptor(CacheOperationSource source, Supplier<? extends CacheTemplate> templates) {
         this.source = source;
@@ -46,6 +51,10 @@ final class LaminaCacheInterceptor implements MethodInterceptor {
 
     void beanFactory(BeanFactory beanFactory) {
         this.beanFactory = beanFactory;
+    }
+
+    void transactionMode(TransactionMode mode) {
+        this.transactionMode = mode;
     }
 
     @Override
@@ -103,6 +112,9 @@ final class LaminaCacheInterceptor implements MethodInterceptor {
             t = templates.get();
             if (t == null) {
                 throw new IllegalStateException("no CacheTemplate for the Lamina cache annotations");
+            }
+            if (TRANSACTIONS) {
+                t = TransactionAwareCacheTemplate.wrap(t, transactionMode);
             }
             template = t;
         }

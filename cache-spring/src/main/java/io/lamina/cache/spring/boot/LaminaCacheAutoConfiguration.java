@@ -6,6 +6,8 @@ import io.lamina.cache.redis.RedisTier;
 import io.lamina.cache.spi.RemoteTier;
 import io.lamina.cache.spring.LaminaCacheAdvisor;
 import io.lamina.cache.spring.LaminaCacheManager;
+import io.lamina.cache.spring.TransactionAwareCacheTemplate;
+import io.lamina.cache.spring.TransactionMode;
 import io.lamina.cache.spring.TypeNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
@@ -46,6 +48,7 @@ public class LaminaCacheAutoConfiguration {
 
     private static final Log LOG = LogFactory.getLog(LaminaCacheAutoConfiguration.class);
     static final String REDIS_TIER_CLASS = "io.lamina.cache.redis.RedisTier";
+    static final String TRANSACTIONS_CLASS = "org.springframework.transaction.support.TransactionSynchronizationManager";
 
     /**
      * The template. Uses the application's {@link RemoteTier} bean if it has one (the one built from the Redis
@@ -66,7 +69,9 @@ public class LaminaCacheAutoConfiguration {
                         + " running with the in-process tier only");
             }
         }
-        return TemplateFromProperties.build(properties, tier, customizers.orderedStream().toList());
+        CacheTemplate template = TemplateFromProperties.build(properties, tier, customizers.orderedStream().toList());
+        return ClassUtils.isPresent(TRANSACTIONS_CLASS, resourceLoader.getClassLoader())
+                ? TransactionAwareCacheTemplate.wrap(template, properties.getTransactionAware()) : template;
     }
 
     /** The Redis tier, when cache-redis is present, Redis is configured and the application has no tier or template. */
@@ -103,8 +108,11 @@ public class LaminaCacheAutoConfiguration {
         /** Looks the template up on the first intercepted call, so proxying beans does not create it early. */
         @Bean
         @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-        static LaminaCacheAdvisor laminaCacheAdvisor(ObjectProvider<CacheTemplate> template) {
-            return new LaminaCacheAdvisor(template::getObject);
+        static LaminaCacheAdvisor laminaCacheAdvisor(ObjectProvider<CacheTemplate> template, Environment environment) {
+            LaminaCacheAdvisor advisor = new LaminaCacheAdvisor(template::getObject);
+            advisor.setTransactionMode(Binder.get(environment).bind(TemplateFromProperties.PREFIX + ".transaction-aware",
+                    TransactionMode.class).orElse(TransactionMode.BOTH));
+            return advisor;
         }
     }
 

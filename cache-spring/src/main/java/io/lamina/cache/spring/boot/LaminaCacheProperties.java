@@ -1,6 +1,7 @@
 package io.lamina.cache.spring.boot;
 
 import io.lamina.cache.LockTimeoutPolicy;
+import io.lamina.cache.spring.TransactionMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,6 +58,13 @@ public class LaminaCacheProperties {
     /** Whether using a cache name not declared under lamina.cache.caches is an error (instead of a cache with the defaults). */
     private boolean requireDeclaredCaches;
 
+    /**
+     * When put, invalidate, invalidate-tags and invalidate-all (through the CacheTemplate bean, the CacheManager and
+     * the @Invalidate / @InvalidateTags annotations) take effect inside a Spring transaction: BOTH (at once and again
+     * after the commit, the default), AFTER_COMMIT, or IMMEDIATE. Needs spring-tx on the class path.
+     */
+    private TransactionMode transactionAware = TransactionMode.BOTH;
+
     /** The Spring CacheManager over Lamina (used by @Cacheable): the value type of each cache. */
     private final CacheManager cacheManager = new CacheManager();
 
@@ -110,6 +118,14 @@ public class LaminaCacheProperties {
 
     public void setRequireDeclaredCaches(boolean requireDeclaredCaches) {
         this.requireDeclaredCaches = requireDeclaredCaches;
+    }
+
+    public TransactionMode getTransactionAware() {
+        return transactionAware;
+    }
+
+    public void setTransactionAware(TransactionMode transactionAware) {
+        this.transactionAware = transactionAware;
     }
 
     public CacheManager getCacheManager() {
