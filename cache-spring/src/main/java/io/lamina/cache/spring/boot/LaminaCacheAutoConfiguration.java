@@ -1,5 +1,6 @@
 package io.lamina.cache.spring.boot;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lamina.cache.CacheTemplate;
 import io.lamina.cache.TypeRef;
 import io.lamina.cache.redis.RedisTier;
@@ -157,6 +158,27 @@ public class LaminaCacheAutoConfiguration {
                     builder.meterRegistry(registry);
                 }
             };
+        }
+    }
+
+    /**
+     * The codec from the application's Jackson 2 {@code ObjectMapper} bean ({@code lamina.cache.codec.*}); without a
+     * unique one, Lamina's own mapper. A Jackson 3 mapper (Boot 4's default) is not used: Lamina's codec is Jackson 2.
+     */
+    @Configuration(proxyBeanMethods = false)
+    static class CodecConfiguration {
+
+        @Bean
+        LaminaCacheTemplateCustomizer laminaCodecCustomizer(ObjectProvider<ObjectMapper> mappers, LaminaCacheProperties properties) {
+            LaminaCacheProperties.Codec codec = properties.getCodec();
+            if (codec.getMaxBytes() <= 0) {
+                throw new IllegalArgumentException("lamina.cache.codec.max-bytes must be positive, got " + codec.getMaxBytes());
+            }
+            if (codec.getMaxDepth() <= 0) {
+                throw new IllegalArgumentException("lamina.cache.codec.max-depth must be positive, got " + codec.getMaxDepth());
+            }
+            return new ApplicationObjectMapperCodec(codec.isApplicationObjectMapper() ? mappers::getIfUnique : () -> null,
+                    codec.getMaxBytes(), codec.getMaxDepth());
         }
     }
 

@@ -65,6 +65,9 @@ public class LaminaCacheProperties {
      */
     private TransactionMode transactionAware = TransactionMode.BOTH;
 
+    /** How values are turned into the bytes stored in Redis. */
+    private final Codec codec = new Codec();
+
     /** The Spring CacheManager over Lamina (used by @Cacheable): the value type of each cache. */
     private final CacheManager cacheManager = new CacheManager();
 
@@ -128,6 +131,10 @@ public class LaminaCacheProperties {
         this.transactionAware = transactionAware;
     }
 
+    public Codec getCodec() {
+        return codec;
+    }
+
     public CacheManager getCacheManager() {
         return cacheManager;
     }
@@ -165,6 +172,47 @@ public class LaminaCacheProperties {
 
         public void setDefaultType(String defaultType) {
             this.defaultType = defaultType;
+        }
+    }
+
+    /** The JSON codec of values in Redis. */
+    public static class Codec {
+
+        /**
+         * Whether the codec is built from the application's Jackson 2 ObjectMapper bean (its modules and
+         * spring.jackson.* settings), with Lamina's safety rules applied to a copy; without such a bean, or when
+         * false, Lamina's own mapper (java.time, Optional and parameter names) is used.
+         */
+        private boolean applicationObjectMapper = true;
+
+        /** Most bytes of one encoded value; larger values are not stored in Redis. Default 1 MiB. */
+        private int maxBytes = io.lamina.cache.spi.JsonCodec.DEFAULT_MAX_BYTES;
+
+        /** Deepest JSON nesting accepted when decoding. Default 64. */
+        private int maxDepth = io.lamina.cache.spi.JsonCodec.DEFAULT_MAX_DEPTH;
+
+        public boolean isApplicationObjectMapper() {
+            return applicationObjectMapper;
+        }
+
+        public void setApplicationObjectMapper(boolean applicationObjectMapper) {
+            this.applicationObjectMapper = applicationObjectMapper;
+        }
+
+        public int getMaxBytes() {
+            return maxBytes;
+        }
+
+        public void setMaxBytes(int maxBytes) {
+            this.maxBytes = maxBytes;
+        }
+
+        public int getMaxDepth() {
+            return maxDepth;
+        }
+
+        public void setMaxDepth(int maxDepth) {
+            this.maxDepth = maxDepth;
         }
     }
 
