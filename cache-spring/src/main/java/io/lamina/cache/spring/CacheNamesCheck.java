@@ -17,6 +17,7 @@ import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.cache.CacheManager;
 import org.springframework.cache.annotation.AnnotationCacheOperationSource;
 import org.springframework.cache.annotation.CachingConfigurer;
+import org.springframework.cache.config.CacheManagementConfigUtils;
 import org.springframework.cache.interceptor.CacheOperation;
 import org.springframework.cache.interceptor.CacheableOperation;
 import org.springframework.core.ResolvableType;
@@ -30,9 +31,9 @@ import org.springframework.util.ReflectionUtils;
  * called, and a {@code @Cacheable} result of a generic type ({@code List<Product>}) declared by its raw class
  * ({@code java.util.List}) would come back from Redis as maps, not products.
  *
- * <p>An annotation is checked when it names this manager's bean, or names no manager and no resolver while this
- * manager is the context's only {@code CacheManager} and there is no {@code CachingConfigurer} (which could pick
- * another).
+ * <p>Only with Spring's caching enabled ({@code @EnableCaching}). An annotation is checked when it names this
+ * manager's bean, or names no manager and no resolver while this manager is the context's only
+ * {@code CacheManager} and there is no {@code CachingConfigurer} (which could pick another).
  */
 final class CacheNamesCheck {
 
@@ -41,6 +42,10 @@ final class CacheNamesCheck {
 
     /** The problems found, one line each; empty when every name resolves. */
     static List<String> problems(ListableBeanFactory factory, LaminaCacheManager manager, String managerBeanName) {
+        if (!factory.containsBean(CacheManagementConfigUtils.CACHE_ADVISOR_BEAN_NAME)
+                && !factory.containsBean(CacheManagementConfigUtils.CACHE_ASPECT_BEAN_NAME)) {
+            return List.of(); // no @EnableCaching: Spring's cache annotations do nothing, so they ask nothing of the manager
+        }
         boolean soleManager = factory.getBeanNamesForType(CacheManager.class, true, false).length == 1
                 && factory.getBeanNamesForType(CachingConfigurer.class, true, false).length == 0;
         AnnotationCacheOperationSource source = new AnnotationCacheOperationSource();

@@ -74,6 +74,13 @@ class CacheManagerTypesTest {
         }
     }
 
+    @Test
+    void withoutEnableCaching_theAnnotationsAreInert_andNotChecked() {
+        try (AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext(NoCaching.class, UsesUndeclared.class)) {
+            assertThat(context.getBean(UsesUndeclared.class).legacy(1)).isEqualTo("legacy-1");
+        }
+    }
+
     // ---- configurations and beans ------------------------------------------------------------------------
 
     @Configuration(proxyBeanMethods = false)
@@ -94,6 +101,19 @@ class CacheManagerTypesTest {
                     .cache("products", Product.class)
                     .cache("productLists", new TypeRef<List<Product>>() {})
                     .build();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class NoCaching {
+        @Bean(destroyMethod = "close")
+        CacheTemplate cacheTemplate() {
+            return CacheTemplate.builder().build();
+        }
+
+        @Bean
+        LaminaCacheManager cacheManager(CacheTemplate template) {
+            return LaminaCacheManager.builder(template).cache("products", Product.class).build();
         }
     }
 
