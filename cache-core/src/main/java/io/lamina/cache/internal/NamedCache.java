@@ -316,6 +316,10 @@ public final class NamedCache {
                     return CompletableFuture.failedFuture(Failures.forAsync(failure, name, key));
                 }
                 if (running.staleFor(joined)) {
+                    // a flight can complete before it leaves the map (an L2 hit whose tags moved on while it was read),
+                    // and this callback then runs on the completing thread: without the removal the retry would join
+                    // the same finished flight again, recursing until the stack overflows
+                    flights.remove(formatted, running);
                     return loadAsync(key, formatted, type, raw, loader, ttl, true);
                 }
                 return CompletableFuture.completedFuture(result);

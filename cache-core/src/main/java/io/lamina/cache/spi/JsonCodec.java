@@ -13,9 +13,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.fasterxml.jackson.module.paramnames.ParameterNamesModule;
 import java.io.IOException;
 import java.lang.reflect.Type;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -24,9 +27,23 @@ import java.util.concurrent.ConcurrentMap;
  *
  * <p>Default typing is never enabled and no class name is written into the bytes. Before decoding, the
  * byte length is checked against {@code maxBytes}; while decoding, Jackson's stream constraints bound the
- * nesting depth and string lengths. {@code java.time} and {@code Optional} are supported. Unknown
- * properties fail decoding by default, so bytes written by an older shape of a class are a miss (and are
- * repaired by the next load) rather than a half-filled object. Thread-safe.
+ * nesting depth and string lengths. {@code java.time} and {@code Optional} are supported, and so are
+ * immutable classes read through an all-args constructor when compiled with {@code -parameters} (parameter
+ * names module). Unknown properties fail decoding by default, so bytes written by an older shape of a class are
+ * a miss (and are repaired by the next load) rather than a half-filled object.
+ *
+ * <p><b>An application's mapper.</b> {@link Builder#objectMapper} builds the codec from a copy of the
+ * application's {@code ObjectMapper} (its modules, naming strategy, mix-ins, date formats ...); the copy then
+ * gets Lamina's rules whatever the application set: default typing off, the byte, depth, string and number
+ * limits, unknown properties, trailing tokens and duplicate keys failing, and the {@code java.time},
+ * {@code Optional} and parameter-names modules when it lacks them. The application's mapper is not changed.
+ *
+ * <p><b>Types that cannot round-trip.</b> The first value of each declared type (and value class) that is
+ * encoded is also decoded back; a type whose bytes this codec cannot read (no creator Jackson can use, an
+ * interface-typed property ...) fails that encode and every later one with a {@link CodecException} naming the
+ * type, and one ERROR line is logged for it, so nothing unreadable is stored and the problem is not only a
+ * miss counted on every other node. A type Jackson cannot write at all (no properties) fails the same way.
+ * Thread-safe.
  */
 public final class JsonCodec implements Codec {
 
@@ -35,27 +52,48 @@ public final class JsonCodec implements Codec {
     /** Default cap on JSON nesting depth. */
     public static final int DEFAULT_MAX_DEPTH = 64;
 
+    private static final System.Logger LOG = System.getLogger("io.lamina.cache");
+
     private final ObjectMapper mapper;
     private final int maxBytes;
     private final ConcurrentMap<Type, ObjectReader> readers = new ConcurrentHashMap<>();
     private final ConcurrentMap<Type, ObjectWriter> writers = new ConcurrentHashMap<>();
+    /** Declared type (and value class, when another) whose first value was read back fine. */
+    private final Set<Object> roundTrips = ConcurrentHashMap.newKeySet();
+    /** Declared type (and value class) whose values cannot be read back: the failure every encode of it throws. */
+    private final ConcurrentMap<Object, String> unreadable = new ConcurrentHashMap<>();
+    /** Types already reported in an ERROR line. */
+    private final Set<Object> reported = ConcurrentHashMap.newKeySet();
 
     private JsonCodec(Builder b) {
-        JsonFactory factory = JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder()
-                        .maxNestingDepth(b.maxDepth)
-                        .maxStringLength(b.maxBytes)
-                        .maxNumberLength(1000)
-                        .build())
+        StreamReadConstraints limits = StreamReadConstraints.builder()
+                .maxNestingDepth(b.maxDepth)
+                .maxStringLength(b.maxBytes)
+                .maxNumberLength(1000)
                 .build();
-        this.mapper = JsonMapper.builder(factory)
-                .addModule(new JavaTimeModule())
-                .addModule(new Jdk8Module())
-                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, b.failOnUnknownProperties)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-                .build();
+        ObjectMapper m;
+        if (b.objectMapper == null) {
+            m = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(limits).build())
+                    .addModule(new JavaTimeModule())
+                    .addModule(new Jdk8Module())
+                    .addModule(new ParameterNamesModule())
+                    .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                    .build();
+        } else {
+            m = b.objectMapper.copy();
+            m.getFactory().setStreamReadConstraints(limits);
+            m.deactivateDefaultTyping();
+            Set<Object> registered = m.getRegisteredModuleIds();
+            for (com.fasterxml.jackson.databind.Module module : List.of(new JavaTimeModule(), new Jdk8Module(), new ParameterNamesModule())) {
+                if (!registered.contains(module.getTypeId())) {
+                    m.registerModule(module);
+                }
+            }
+        }
+        m.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, b.failOnUnknownProperties);
+        m.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        m.getFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        this.mapper = m;
         this.maxBytes = b.maxBytes;
     }
 
@@ -73,20 +111,59 @@ public final class JsonCodec implements Codec {
         return maxBytes;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws CodecException also when values of {@code type} cannot be read back by this codec (checked on the
+     *         first value of each type), naming the type
+     */
     @Override
     public byte[] encode(Object value, Type type) {
         Objects.requireNonNull(value, "value");
         Objects.requireNonNull(type, "type");
+        Object checked = value.getClass() == type ? type : List.of(type, value.getClass());
+        String known = unreadable.get(checked);
+        if (known != null) {
+            throw new CodecException(known);
+        }
         byte[] bytes;
         try {
             bytes = writers.computeIfAbsent(type, t -> mapper.writerFor(mapper.constructType(t))).writeValueAsBytes(value);
         } catch (JsonProcessingException | RuntimeException e) {
-            throw new CodecException("cannot encode " + value.getClass().getName() + " as JSON of " + type.getTypeName() + ": " + e.getMessage(), e);
+            String message = "cannot encode " + value.getClass().getName() + " as JSON of " + type.getTypeName() + ": " + e.getMessage();
+            report(checked, message);
+            throw new CodecException(message, e);
         }
         if (bytes.length > maxBytes) {
             throw new CodecException("encoded value of " + bytes.length + " bytes is over the codec's maxBytes " + maxBytes);
         }
+        if (!roundTrips.contains(checked)) {
+            readBack(bytes, type, value, checked);
+        }
         return bytes;
+    }
+
+    /** Decodes the first encoded value of a type; a failure makes the type unreadable for good. */
+    private void readBack(byte[] bytes, Type type, Object value, Object checked) {
+        try {
+            decode(bytes, type);
+            roundTrips.add(checked);
+        } catch (CodecException e) {
+            String message = "values of " + type.getTypeName() + (checked instanceof List ? " (a " + value.getClass().getName() + ")" : "")
+                    + " cannot be read back by this codec, so none is stored in the remote tier: "
+                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage())
+                    + " (give the type a creator Jackson can use: a record, a no-args constructor with setters, @JsonCreator,"
+                    + " or an all-args constructor compiled with -parameters)";
+            unreadable.put(checked, message);
+            report(checked, message);
+            throw new CodecException(message, e);
+        }
+    }
+
+    private void report(Object checked, String message) {
+        if (reported.add(checked)) {
+            LOG.log(System.Logger.Level.ERROR, "Lamina cache codec: " + message);
+        }
     }
 
     @Override
@@ -123,8 +200,21 @@ public final class JsonCodec implements Codec {
         private int maxBytes = DEFAULT_MAX_BYTES;
         private int maxDepth = DEFAULT_MAX_DEPTH;
         private boolean failOnUnknownProperties = true;
+        private ObjectMapper objectMapper;
 
         private Builder() {
+        }
+
+        /**
+         * Builds the codec from a copy of {@code mapper} (an application's Jackson 2 {@code ObjectMapper}, with its
+         * modules and settings), with Lamina's rules applied to the copy (see the class comment). {@code mapper}
+         * itself is not changed.
+         *
+         * @throws NullPointerException if {@code mapper} is null
+         */
+        public Builder objectMapper(ObjectMapper mapper) {
+            this.objectMapper = Objects.requireNonNull(mapper, "objectMapper");
+            return this;
         }
 
         /** Most bytes encoded or decoded; larger values are not stored. Must be positive. */

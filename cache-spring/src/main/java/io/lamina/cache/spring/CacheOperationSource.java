@@ -8,14 +8,12 @@ import io.lamina.cache.spring.MethodOperations.TagsOperation;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -46,7 +44,14 @@ final class CacheOperationSource {
     private static final Set<Class<? extends Annotation>> ANNOTATIONS =
             Set.of(Cached.class, Invalidate.class, Invalidate.List.class, InvalidateTags.class);
 
-    private static final MethodOperations NONE = new MethodOperations(null, "", null, List.of(), null);
+    static final String MONO = "reactor.core.publisher.Mono";
+    static final String FLUX = "reactor.core.publisher.Flux";
+    private static final String PUBLISHER = "org.reactivestreams.Publisher";
+    private static final String FLOW_PUBLISHER = "java.util.concurrent.Flow$Publisher";
+    private static final String KOTLIN_FLOW = "kotlinx.coroutines.flow.Flow";
+    private static final String CONTINUATION = "kotlin.coroutines.Continuation";
+
+    private static final MethodOperations NONE = new MethodOperations(null, "", null, List.of(), null, false);
 
     private final SpelExpressionParser parser = new SpelExpressionParser();
     private final Map<MethodClassKey, MethodOperations> operations = new ConcurrentHashMap<>();
@@ -92,7 +97,8 @@ final class CacheOperationSource {
         return new MethodOperations(specific, description,
                 cached == null ? null : cached(cached, specific, targetClass, description),
                 invalidates.stream().map(i -> invalidate(i, description)).toList(),
-                tags == null ? null : tags(tags, description));
+                tags == null ? null : tags(tags, description),
+                isOrExtends(specific.getReturnType(), MONO) || isOrExtends(specific.getReturnType(), FLUX));
     }
 
     private CachedOperation cached(Cached a, Method method, Class<?> targetClass, String where) {
@@ -105,6 +111,7 @@ final class CacheOperationSource {
         Expression condition = parse(a.condition(), at, "condition");
         Expression unless = parse(a.unless(), at, "unless");
 
+        refuseSuspend(method, at);
         ResolvableType returned = ResolvableType.forMethodReturnType(method, targetClass);
         Class<?> raw = returned.resolve();
         if (raw == null || raw == void.class || raw == Void.class) {
@@ -122,9 +129,63 @@ final class CacheOperationSource {
             }
             kind = Kind.ASYNC;
             valueType = returned.as(CompletionStage.class).getGeneric(0);
+        } else if (MONO.equals(raw.getName())) {
+            kind = Kind.MONO;
+            valueType = returned.getGeneric(0);
+        } else if (FLUX.equals(raw.getName())) {
+            kind = Kind.FLUX;
+            valueType = ResolvableType.forClassWithGenerics(List.class, returned.getGeneric(0));
+        } else {
+            refuseUncacheable(raw, at);
         }
         Type type = concrete(valueType, at);
         return new CachedOperation(cache, key, ttl, nullTtl, tags, condition, unless, kind, TypeRef.of(type));
+    }
+
+    /**
+     * A Kotlin {@code suspend fun} compiles to a method whose last parameter is a {@code Continuation} and whose
+     * return value is either the result or a suspension marker: caching that return value would be wrong.
+     */
+    private static void refuseSuspend(Method method, String at) {
+        Class<?>[] parameters = method.getParameterTypes();
+        if (parameters.length > 0 && CONTINUATION.equals(parameters[parameters.length - 1].getName())) {
+            throw new IllegalStateException(at + ": Kotlin suspend functions are not supported by @Cached; return a Mono<T>"
+                    + " (kotlinx-coroutines-reactor's mono { ... }) or a CompletableFuture<T>, or cache inside the function"
+                    + " with CacheTemplate.rememberAsync");
+        }
+    }
+
+    /** Results that are not values: one-shot or lazy sequences and publishers whose shape Lamina does not know. */
+    private static void refuseUncacheable(Class<?> raw, String at) {
+        String refused = null;
+        if (java.util.stream.BaseStream.class.isAssignableFrom(raw) || java.util.Iterator.class.isAssignableFrom(raw)
+                || java.util.Spliterator.class.isAssignableFrom(raw) || java.util.Enumeration.class.isAssignableFrom(raw)) {
+            refused = "a one-shot sequence";
+        } else if (java.util.concurrent.Future.class.isAssignableFrom(raw)) {
+            refused = "a Future that is not a CompletableFuture";
+        } else if (isOrExtends(raw, PUBLISHER) || isOrExtends(raw, KOTLIN_FLOW) || isOrExtends(raw, FLOW_PUBLISHER)) {
+            refused = "a publisher that is not a Mono<T> or Flux<T>";
+        }
+        if (refused != null) {
+            throw new IllegalStateException(at + ": its result type " + raw.getName() + " is " + refused
+                    + " and cannot be cached; return a value, an Optional<T>, a List<T>, a CompletableFuture<T>, a Mono<T> or Flux<T>");
+        }
+    }
+
+    /** Whether {@code type} is or extends the class or interface named {@code name} (by name: the library may be absent). */
+    private static boolean isOrExtends(Class<?> type, String name) {
+        if (type == null) {
+            return false;
+        }
+        if (type.getName().equals(name)) {
+            return true;
+        }
+        for (Class<?> i : type.getInterfaces()) {
+            if (isOrExtends(i, name)) {
+                return true;
+            }
+        }
+        return isOrExtends(type.getSuperclass(), name);
     }
 
     private InvalidateOperation invalidate(Invalidate a, String where) {
@@ -196,46 +257,11 @@ final class CacheOperationSource {
         for (int i = 0; i < generics.length; i++) {
             arguments[i] = concrete(generics[i], at);
         }
-        return new Parameterized(raw, arguments);
+        return new ParameterizedTypeOf(raw, arguments);
     }
 
     private static String describe(Method method, Class<?> targetClass) {
         return ClassUtils.getUserClass(targetClass).getName() + "." + method.getName()
                 + Arrays.stream(method.getParameterTypes()).map(Class::getSimpleName).collect(Collectors.joining(", ", "(", ")"));
-    }
-
-    /** A parameterized type built from resolved parts; equal to the JDK's own for the same type. */
-    private record Parameterized(Class<?> raw, Type[] arguments) implements ParameterizedType {
-
-        @Override
-        public Type[] getActualTypeArguments() {
-            return arguments.clone();
-        }
-
-        @Override
-        public Type getRawType() {
-            return raw;
-        }
-
-        @Override
-        public Type getOwnerType() {
-            return raw.getDeclaringClass();
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof ParameterizedType p && raw.equals(p.getRawType())
-                    && Objects.equals(getOwnerType(), p.getOwnerType()) && Arrays.equals(arguments, p.getActualTypeArguments());
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(arguments) ^ Objects.hashCode(getOwnerType()) ^ raw.hashCode();
-        }
-
-        @Override
-        public String toString() {
-            return raw.getTypeName() + Arrays.stream(arguments).map(Type::getTypeName).collect(Collectors.joining(", ", "<", ">"));
-        }
     }
 }

@@ -22,14 +22,18 @@ import java.lang.annotation.Target;
  * {@code #p0} or {@code #a0}; the root object ({@link LaminaExpressionRoot}) offers {@code #root.args},
  * {@code #root.method}, {@code #root.methodName}, {@code #root.target} and {@code #root.targetClass}.
  * {@code #result} is the method's value: for {@code Optional<T>} the inner value (or null), for
- * {@code CompletableFuture<T>} the completed value.
+ * {@code CompletableFuture<T>} and {@code Mono<T>} the completed value, for {@code Flux<T>} the list.
  *
  * <p><b>Return types.</b> The value's type is the method's generic return type resolved against the bean
  * class ({@code List<Product>}, {@code Map<String, Product>} ...); it is never read from the stored bytes.
  * {@code Optional<T>} caches {@code T} (an empty optional is cached as null) and is re-wrapped on the way
  * out. {@code CompletableFuture<T>} and {@code CompletionStage<T>} cache {@code T} through
  * {@code rememberAsync}; the caller gets a {@code CompletableFuture}, and a failure of the method (thrown
- * or in its future) completes that future exceptionally. Primitive results are boxed.
+ * or in its future) completes that future exceptionally. {@code Mono<T>} caches {@code T} (an empty Mono as
+ * null) and {@code Flux<T>} caches the collected {@code List<T>}, replayed as a Flux; both through
+ * {@code rememberAsync}, looked up on each subscription, the method running only on a miss (needs Reactor).
+ * {@code Stream}, {@code Iterator}, other publishers and Kotlin {@code suspend} functions fail startup.
+ * Primitive results are boxed.
  *
  * <p><b>Exceptions.</b> The caller sees the method's own exception unchanged, checked or not; nothing is
  * cached for a failure.

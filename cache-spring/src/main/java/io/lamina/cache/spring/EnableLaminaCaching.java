@@ -32,4 +32,10 @@ public @interface EnableLaminaCaching {
 
     /** The advisor's order among the advisors of one bean. */
     int order() default Ordered.LOWEST_PRECEDENCE;
+
+    /**
+     * When the annotations' invalidations take effect inside a Spring transaction; see {@link TransactionMode}.
+     * Default: at once and again after the commit.
+     */
+    TransactionMode transactionMode() default TransactionMode.BOTH;
 }

@@ -69,6 +69,15 @@ public final class LaminaCacheAdvisor extends AbstractPointcutAdvisor implements
         return interceptor;
     }
 
+    /**
+     * When the invalidations of {@link Invalidate} and {@link InvalidateTags} take effect inside a Spring
+     * transaction (with spring-tx on the class path; see {@link TransactionAwareCacheTemplate}). Default
+     * {@link TransactionMode#BOTH}: at once and again after the commit. Set it before the first intercepted call.
+     */
+    public void setTransactionMode(TransactionMode mode) {
+        interceptor.transactionMode(Objects.requireNonNull(mode, "mode"));
+    }
+
     /** Lets {@code @beanName} references resolve in the annotations' expressions. */
     @Override
     public void setBeanFactory(BeanFactory beanFactory) {

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
+import org.springframework.aop.ProxyMethodInvocation;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.context.expression.BeanFactoryResolver;
@@ -24,6 +25,7 @@ import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.ParameterNameDiscoverer;
 import org.springframework.expression.EvaluationException;
 import org.springframework.expression.Expression;
+import org.springframework.util.ClassUtils;
 
 /**
  * Applies {@link Cached}, {@link Invalidate} and {@link InvalidateTags} around a call, through a
@@ -35,8 +37,12 @@ final class LaminaCacheInterceptor implements MethodInterceptor {
 
     private final CacheOperationSource source;
     private final Supplier<? extends CacheTemplate> templates;
+    private static final boolean TRANSACTIONS = ClassUtils.isPresent(
+            "org.springframework.transaction.support.TransactionSynchronizationManager", LaminaCacheInterceptor.class.getClassLoader());
+
     private volatile CacheTemplate template;
     private volatile BeanFactory beanFactory;
+    private volatile TransactionMode transactionMode = TransactionMode.BOTH;
 
     LaminaCacheInterceptor(CacheOperationSource source, Supplier<? extends CacheTemplate> templates) {
         this.source = source;
@@ -45,6 +51,10 @@ final class LaminaCacheInterceptor implements MethodInterceptor {
 
     void beanFactory(BeanFactory beanFactory) {
         this.beanFactory = beanFactory;
+    }
+
+    void transactionMode(TransactionMode mode) {
+        this.transactionMode = mode;
     }
 
     @Override
@@ -63,13 +73,24 @@ final class LaminaCacheInterceptor implements MethodInterceptor {
             returned = switch (cached.kind()) {
                 case VALUE -> call.remember(cached);
                 case OPTIONAL -> Optional.ofNullable(call.remember(cached));
-                case ASYNC -> call.rememberAsync(cached);
+                case ASYNC -> call.rememberAsync(cached, call.cachedKey(cached));
+                case MONO -> {
+                    Object key = call.cachedKey(cached);   // evaluated now; the lookup runs on each subscription
+                    yield ReactorSupport.mono(() -> call.rememberAsync(cached, key));
+                }
+                case FLUX -> {
+                    Object key = call.cachedKey(cached);
+                    yield ReactorSupport.flux(() -> call.rememberAsync(cached, key));
+                }
             };
         } else {
             returned = invocation.proceed();
         }
         if (!ops.invalidatesAfter()) {
             return returned;
+        }
+        if (ops.reactive()) {
+            return ReactorSupport.afterCompletion(returned, value -> call.invalidate(false, value));
         }
         if (returned instanceof CompletionStage<?> stage && isFutureType(ops.method().getReturnType())) {
             return stage.toCompletableFuture().thenApply(value -> {
@@ -91,6 +112,9 @@ final class LaminaCacheInterceptor implements MethodInterceptor {
             t = templates.get();
             if (t == null) {
                 throw new IllegalStateException("no CacheTemplate for the Lamina cache annotations");
+            }
+            if (TRANSACTIONS) {
+                t = TransactionAwareCacheTemplate.wrap(t, transactionMode);
             }
             template = t;
         }
@@ -135,11 +159,16 @@ final class LaminaCacheInterceptor implements MethodInterceptor {
             }
         }
 
-        CompletableFuture<Object> rememberAsync(CachedOperation op) {
-            CompletableFuture<Object> loaded = template().rememberAsync(op.cache(), key(op.key(), "@Cached"), op.type(), ctx -> {
+        Object cachedKey(CachedOperation op) {
+            return key(op.key(), "@Cached");
+        }
+
+        CompletableFuture<Object> rememberAsync(CachedOperation op, Object key) {
+            CompletableFuture<Object> loaded = template().rememberAsync(op.cache(), key, op.type(), ctx -> {
                 Object stage;
                 try {
-                    stage = invocation.proceed();
+                    stage = op.kind() == MethodOperations.Kind.ASYNC ? invocation.proceed() : ReactorSupport.load(
+                            proceedAgain(), op.kind() == MethodOperations.Kind.FLUX, ops.description());
                 } catch (Throwable t) {
                     return CompletableFuture.failedFuture(unchecked(t));
                 }
@@ -256,6 +285,14 @@ final class LaminaCacheInterceptor implements MethodInterceptor {
             }
             throw new IllegalStateException("tag '" + expression.getExpressionString() + "' of " + ops.description()
                     + " gave a " + tag.getClass().getName() + ", not a String or a Collection of Strings");
+        }
+
+        /**
+         * Runs the method for a Mono or Flux subscription. Each subscription of the returned publisher may load, so
+         * the invocation is cloned: a Spring invocation walks its interceptor chain only once.
+         */
+        private Object proceedAgain() throws Throwable {
+            return invocation instanceof ProxyMethodInvocation proxied ? proxied.invocableClone().proceed() : invocation.proceed();
         }
 
         private Object proceed() {

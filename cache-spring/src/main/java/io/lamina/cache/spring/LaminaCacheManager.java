@@ -6,10 +6,16 @@ import java.lang.reflect.Type;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.BeanNameAware;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.cache.Cache;
 import org.springframework.cache.CacheManager;
 
@@ -29,8 +35,17 @@ import org.springframework.cache.CacheManager;
  * from stored bytes. So every cache is declared with its value type, and every read of it decodes with that
  * type ({@code get(key, Class)} uses the requested class when it is more specific). An undeclared cache
  * name gets the {@link Builder#defaultType default type} when one is set; else {@link #getCache} returns
- * null and Spring reports the unknown cache. A default of {@code Object.class} decodes L2 hits as plain
- * JSON shapes (maps, lists, strings, numbers): fine for those, wrong for records and classes.
+ * null. A default of {@code Object.class} decodes L2 hits as plain JSON shapes (maps, lists, strings, numbers
+ * as {@code Integer}, {@code Long} or {@code Double}): fine for those, wrong for records, classes and
+ * {@code BigDecimal}. Declare generic types in full ({@code TypeRef<List<Product>>}, or
+ * {@code java.util.List<com.example.Product>} in properties).
+ *
+ * <p><b>Startup check.</b> As a bean, once every singleton exists, the manager checks the Spring cache
+ * annotations of the context's beans that resolve to it: a cache name it does not know (no declaration, no
+ * default type), or a {@code @Cacheable} method returning a generic type ({@code List<Product>}) whose cache is
+ * declared by the raw class ({@code List}), fails the startup with every such method named, instead of the
+ * first call ("Cannot find cache") or a later read from Redis (maps instead of products). Turn it off with
+ * {@link Builder#checkCacheNames(boolean)}.
  *
  * <p><b>Mapping.</b> {@code get(key, Callable)} ({@code @Cacheable(sync = true)}) and
  * {@code retrieve(key, Supplier)} are {@code remember}/{@code rememberAsync}: single-flight per key across
@@ -39,15 +54,19 @@ import org.springframework.cache.CacheManager;
  *
  * <p>Thread-safe.
  */
-public final class LaminaCacheManager implements CacheManager {
+public final class LaminaCacheManager implements CacheManager, BeanFactoryAware, BeanNameAware, SmartInitializingSingleton {
 
     private final CacheTemplate template;
     private final TypeRef<Object> defaultType;
     private final Executor retrieveExecutor;
     private final Map<String, LaminaSpringCache> caches = new ConcurrentHashMap<>();
+    private final boolean checkCacheNames;
+    private ListableBeanFactory beanFactory;
+    private String beanName;
 
     private LaminaCacheManager(Builder b) {
         this.template = b.template;
+        this.checkCacheNames = b.checkCacheNames;
         this.defaultType = b.defaultType;
         this.retrieveExecutor = b.retrieveExecutor;
         b.types.forEach((name, type) -> caches.put(name, new LaminaSpringCache(name, template, type, retrieveExecutor)));
@@ -78,12 +97,43 @@ public final class LaminaCacheManager implements CacheManager {
         return Collections.unmodifiableSet(caches.keySet());
     }
 
+    /** Called by Spring: the context whose cache annotations {@link #afterSingletonsInstantiated()} checks. */
+    @Override
+    public void setBeanFactory(BeanFactory beanFactory) {
+        this.beanFactory = beanFactory instanceof ListableBeanFactory l ? l : null;
+    }
+
+    /** Called by Spring: this manager's bean name, which {@code @Cacheable(cacheManager = ...)} may name. */
+    @Override
+    public void setBeanName(String name) {
+        this.beanName = name;
+    }
+
+    /**
+     * Called by Spring once every singleton exists: checks the cache names of the context's Spring cache
+     * annotations (see the class comment).
+     *
+     * @throws IllegalStateException naming every method whose cache is unknown or declared with a raw generic type
+     */
+    @Override
+    public void afterSingletonsInstantiated() {
+        if (!checkCacheNames || beanFactory == null) {
+            return;
+        }
+        List<String> problems = CacheNamesCheck.problems(beanFactory, this, beanName);
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("Lamina's CacheManager cannot serve these Spring cache annotations:\n  - "
+                    + String.join("\n  - ", problems));
+        }
+    }
+
     /** Builds a {@link LaminaCacheManager}; not thread-safe. */
     public static final class Builder {
         private final CacheTemplate template;
         private final Map<String, TypeRef<Object>> types = new LinkedHashMap<>();
         private TypeRef<Object> defaultType;
         private Executor retrieveExecutor;
+        private boolean checkCacheNames = true;
 
         private Builder(CacheTemplate template) {
             this.template = template;
@@ -129,6 +179,15 @@ public final class LaminaCacheManager implements CacheManager {
         /** Where {@code Cache.retrieve(key)} runs its lookup; unset (the default): on the calling thread. */
         public Builder retrieveExecutor(Executor executor) {
             this.retrieveExecutor = Objects.requireNonNull(executor, "retrieveExecutor");
+            return this;
+        }
+
+        /**
+         * Whether the manager, as a bean, checks at startup that the Spring cache annotations resolving to it name
+         * caches it knows, with their full generic types. Default true.
+         */
+        public Builder checkCacheNames(boolean check) {
+            this.checkCacheNames = check;
             return this;
         }
 

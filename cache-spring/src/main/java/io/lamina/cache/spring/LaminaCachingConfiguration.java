@@ -20,12 +20,16 @@ import org.springframework.core.type.AnnotationMetadata;
 public class LaminaCachingConfiguration implements ImportAware {
 
     private int order = Ordered.LOWEST_PRECEDENCE;
+    private TransactionMode transactionMode = TransactionMode.BOTH;
 
     @Override
     public void setImportMetadata(AnnotationMetadata metadata) {
         Map<String, Object> attributes = metadata.getAnnotationAttributes(EnableLaminaCaching.class.getName());
         if (attributes != null && attributes.get("order") instanceof Integer o) {
             order = o;
+        }
+        if (attributes != null && attributes.get("transactionMode") instanceof TransactionMode m) {
+            transactionMode = m;
         }
     }
 
@@ -35,6 +39,7 @@ public class LaminaCachingConfiguration implements ImportAware {
     public LaminaCacheAdvisor laminaCacheAdvisor(ObjectProvider<CacheTemplate> cacheTemplate) {
         LaminaCacheAdvisor advisor = new LaminaCacheAdvisor(cacheTemplate::getObject);
         advisor.setOrder(order);
+        advisor.setTransactionMode(transactionMode);
         return advisor;
     }
 }

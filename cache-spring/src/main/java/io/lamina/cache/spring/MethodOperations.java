@@ -14,9 +14,11 @@ import org.springframework.expression.Expression;
  * @param cached      the {@link Cached} operation, or null
  * @param invalidates the {@link Invalidate} operations
  * @param tags        the {@link InvalidateTags} operation, or null
+ * @param reactive    whether the method returns a Reactor {@code Mono} or {@code Flux} (after-invocation work then
+ *                    waits for its completion)
  */
 record MethodOperations(Method method, String description, CachedOperation cached, List<InvalidateOperation> invalidates,
-        TagsOperation tags) {
+        TagsOperation tags, boolean reactive) {
 
     /** How a {@link Cached} method's return value relates to the cached value. */
     enum Kind {
@@ -25,7 +27,11 @@ record MethodOperations(Method method, String description, CachedOperation cache
         /** {@code Optional<T>}: T is cached, empty as null. */
         OPTIONAL,
         /** {@code CompletableFuture<T>} / {@code CompletionStage<T>}: T is cached through rememberAsync. */
-        ASYNC
+        ASYNC,
+        /** {@code Mono<T>}: T is cached through rememberAsync, an empty Mono as null; needs Reactor. */
+        MONO,
+        /** {@code Flux<T>}: the collected {@code List<T>} is cached through rememberAsync and replayed; needs Reactor. */
+        FLUX
     }
 
     /** {@link Cached}, parsed. Null expressions and durations mean "not given". */

@@ -1,10 +1,15 @@
 package io.lamina.cache.spring.boot;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lamina.cache.CacheTemplate;
+import io.lamina.cache.TypeRef;
 import io.lamina.cache.redis.RedisTier;
 import io.lamina.cache.spi.RemoteTier;
 import io.lamina.cache.spring.LaminaCacheAdvisor;
 import io.lamina.cache.spring.LaminaCacheManager;
+import io.lamina.cache.spring.TransactionAwareCacheTemplate;
+import io.lamina.cache.spring.TransactionMode;
+import io.lamina.cache.spring.TypeNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -44,6 +49,7 @@ public class LaminaCacheAutoConfiguration {
 
     private static final Log LOG = LogFactory.getLog(LaminaCacheAutoConfiguration.class);
     static final String REDIS_TIER_CLASS = "io.lamina.cache.redis.RedisTier";
+    static final String TRANSACTIONS_CLASS = "org.springframework.transaction.support.TransactionSynchronizationManager";
 
     /**
      * The template. Uses the application's {@link RemoteTier} bean if it has one (the one built from the Redis
@@ -64,7 +70,9 @@ public class LaminaCacheAutoConfiguration {
                         + " running with the in-process tier only");
             }
         }
-        return TemplateFromProperties.build(properties, tier, customizers.orderedStream().toList());
+        CacheTemplate template = TemplateFromProperties.build(properties, tier, customizers.orderedStream().toList());
+        return ClassUtils.isPresent(TRANSACTIONS_CLASS, resourceLoader.getClassLoader())
+                ? TransactionAwareCacheTemplate.wrap(template, properties.getTransactionAware()) : template;
     }
 
     /** The Redis tier, when cache-redis is present, Redis is configured and the application has no tier or template. */
@@ -101,8 +109,11 @@ public class LaminaCacheAutoConfiguration {
         /** Looks the template up on the first intercepted call, so proxying beans does not create it early. */
         @Bean
         @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-        static LaminaCacheAdvisor laminaCacheAdvisor(ObjectProvider<CacheTemplate> template) {
-            return new LaminaCacheAdvisor(template::getObject);
+        static LaminaCacheAdvisor laminaCacheAdvisor(ObjectProvider<CacheTemplate> template, Environment environment) {
+            LaminaCacheAdvisor advisor = new LaminaCacheAdvisor(template::getObject);
+            advisor.setTransactionMode(Binder.get(environment).bind(TemplateFromProperties.PREFIX + ".transaction-aware",
+                    TransactionMode.class).orElse(TransactionMode.BOTH));
+            return advisor;
         }
     }
 
@@ -116,13 +127,15 @@ public class LaminaCacheAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean(CacheManager.class)
-        LaminaCacheManager cacheManager(CacheTemplate template, LaminaCacheProperties properties) {
+        LaminaCacheManager cacheManager(CacheTemplate template, LaminaCacheProperties properties, ResourceLoader resourceLoader) {
             LaminaCacheProperties.CacheManager config = properties.getCacheManager();
             LaminaCacheManager.Builder builder = LaminaCacheManager.builder(template);
+            ClassLoader loader = resourceLoader.getClassLoader();
             config.getTypes().forEach((name, type) -> TemplateFromProperties.apply(
-                    "lamina.cache.cache-manager.types." + name, () -> builder.cache(name, type)));
+                    "lamina.cache.cache-manager.types." + name, () -> builder.cache(name, TypeNames.parse(type, loader))));
             if (config.getDefaultType() != null) {
-                builder.defaultType(config.getDefaultType());
+                TemplateFromProperties.apply("lamina.cache.cache-manager.default-type",
+                        () -> builder.defaultType(TypeRef.of(TypeNames.parse(config.getDefaultType(), loader))));
             }
             return builder.build();
         }
@@ -145,6 +158,27 @@ public class LaminaCacheAutoConfiguration {
                     builder.meterRegistry(registry);
                 }
             };
+        }
+    }
+
+    /**
+     * The codec from the application's Jackson 2 {@code ObjectMapper} bean ({@code lamina.cache.codec.*}); without a
+     * unique one, Lamina's own mapper. A Jackson 3 mapper (Boot 4's default) is not used: Lamina's codec is Jackson 2.
+     */
+    @Configuration(proxyBeanMethods = false)
+    static class CodecConfiguration {
+
+        @Bean
+        LaminaCacheTemplateCustomizer laminaCodecCustomizer(ObjectProvider<ObjectMapper> mappers, LaminaCacheProperties properties) {
+            LaminaCacheProperties.Codec codec = properties.getCodec();
+            if (codec.getMaxBytes() <= 0) {
+                throw new IllegalArgumentException("lamina.cache.codec.max-bytes must be positive, got " + codec.getMaxBytes());
+            }
+            if (codec.getMaxDepth() <= 0) {
+                throw new IllegalArgumentException("lamina.cache.codec.max-depth must be positive, got " + codec.getMaxDepth());
+            }
+            return new ApplicationObjectMapperCodec(codec.isApplicationObjectMapper() ? mappers::getIfUnique : () -> null,
+                    codec.getMaxBytes(), codec.getMaxDepth());
         }
     }
 

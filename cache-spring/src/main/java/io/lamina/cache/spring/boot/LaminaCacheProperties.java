@@ -1,6 +1,7 @@
 package io.lamina.cache.spring.boot;
 
 import io.lamina.cache.LockTimeoutPolicy;
+import io.lamina.cache.spring.TransactionMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,6 +58,16 @@ public class LaminaCacheProperties {
     /** Whether using a cache name not declared under lamina.cache.caches is an error (instead of a cache with the defaults). */
     private boolean requireDeclaredCaches;
 
+    /**
+     * When put, invalidate, invalidate-tags and invalidate-all (through the CacheTemplate bean, the CacheManager and
+     * the @Invalidate / @InvalidateTags annotations) take effect inside a Spring transaction: BOTH (at once and again
+     * after the commit, the default), AFTER_COMMIT, or IMMEDIATE. Needs spring-tx on the class path.
+     */
+    private TransactionMode transactionAware = TransactionMode.BOTH;
+
+    /** How values are turned into the bytes stored in Redis. */
+    private final Codec codec = new Codec();
+
     /** The Spring CacheManager over Lamina (used by @Cacheable): the value type of each cache. */
     private final CacheManager cacheManager = new CacheManager();
 
@@ -112,6 +123,18 @@ public class LaminaCacheProperties {
         this.requireDeclaredCaches = requireDeclaredCaches;
     }
 
+    public TransactionMode getTransactionAware() {
+        return transactionAware;
+    }
+
+    public void setTransactionAware(TransactionMode transactionAware) {
+        this.transactionAware = transactionAware;
+    }
+
+    public Codec getCodec() {
+        return codec;
+    }
+
     public CacheManager getCacheManager() {
         return cacheManager;
     }
@@ -122,29 +145,74 @@ public class LaminaCacheProperties {
      */
     public static class CacheManager {
 
-        /** Cache name to the fully qualified class of its values, such as products: com.example.Product. */
-        private Map<String, Class<?>> types = new LinkedHashMap<>();
+        /**
+         * Cache name to the type of its values, fully qualified and with its type arguments, as in Java source:
+         * products: com.example.Product, product-lists: java.util.List<com.example.Product>.
+         */
+        private Map<String, String> types = new LinkedHashMap<>();
 
         /**
-         * Value type of caches not listed in types; unset (the default) makes such names unknown to the manager.
-         * java.lang.Object decodes remote hits as plain JSON shapes (maps, lists, strings, numbers).
+         * Value type of caches not listed in types (same syntax); unset (the default) makes such names unknown to the
+         * manager, and a Spring cache annotation naming one fails startup. java.lang.Object decodes remote hits as
+         * plain JSON shapes (maps, lists, strings, numbers as Integer, Long or Double).
          */
-        private Class<?> defaultType;
+        private String defaultType;
 
-        public Map<String, Class<?>> getTypes() {
+        public Map<String, String> getTypes() {
             return types;
         }
 
-        public void setTypes(Map<String, Class<?>> types) {
+        public void setTypes(Map<String, String> types) {
             this.types = types;
         }
 
-        public Class<?> getDefaultType() {
+        public String getDefaultType() {
             return defaultType;
         }
 
-        public void setDefaultType(Class<?> defaultType) {
+        public void setDefaultType(String defaultType) {
             this.defaultType = defaultType;
+        }
+    }
+
+    /** The JSON codec of values in Redis. */
+    public static class Codec {
+
+        /**
+         * Whether the codec is built from the application's Jackson 2 ObjectMapper bean (its modules and
+         * spring.jackson.* settings), with Lamina's safety rules applied to a copy; without such a bean, or when
+         * false, Lamina's own mapper (java.time, Optional and parameter names) is used.
+         */
+        private boolean applicationObjectMapper = true;
+
+        /** Most bytes of one encoded value; larger values are not stored in Redis. Default 1 MiB. */
+        private int maxBytes = io.lamina.cache.spi.JsonCodec.DEFAULT_MAX_BYTES;
+
+        /** Deepest JSON nesting accepted when decoding. Default 64. */
+        private int maxDepth = io.lamina.cache.spi.JsonCodec.DEFAULT_MAX_DEPTH;
+
+        public boolean isApplicationObjectMapper() {
+            return applicationObjectMapper;
+        }
+
+        public void setApplicationObjectMapper(boolean applicationObjectMapper) {
+            this.applicationObjectMapper = applicationObjectMapper;
+        }
+
+        public int getMaxBytes() {
+            return maxBytes;
+        }
+
+        public void setMaxBytes(int maxBytes) {
+            this.maxBytes = maxBytes;
+        }
+
+        public int getMaxDepth() {
+            return maxDepth;
+        }
+
+        public void setMaxDepth(int maxDepth) {
+            this.maxDepth = maxDepth;
         }
     }
 
