@@ -26,7 +26,8 @@ final class TourRedis implements AutoCloseable {
 
     /** A Redis Cluster the tour starts and owns: 3 primaries, 3 replicas, the same redis-server binary. */
     static TourRedis startCluster() {
-        return new TourRedis(null, null, OwnedRedisCluster.start());
+        // a node timeout of 5 s: on a busy laptop a 1.5 s timeout can fail a node over mid-tour
+        return new TourRedis(null, null, OwnedRedisCluster.builder().nodeTimeout(java.time.Duration.ofSeconds(5)).start());
     }
 
     /** The Spring properties that point Lamina at this Redis. */
