@@ -131,6 +131,7 @@ public final class RedisTier implements RemoteTier {
             RedissonConfigs.Settings settings = new RedissonConfigs.Settings(topology, uris,
                     b.username != null ? b.username : written.username(),
                     b.password != null ? new String(b.password) : written.password(),
+                    b.sentinelUsername, b.sentinelPassword == null ? null : new String(b.sentinelPassword),
                     b.commandTimeout, b.connectTimeout, b.lockLease, b.topologyRefresh,
                     b.trustedCertificates == null ? null : TrustFiles.trustManagers(b.trustedCertificates));
             this.redisson = RedissonLauncher.start(() -> Redisson.create(RedissonConfigs.of(settings)),
@@ -314,6 +315,8 @@ public final class RedisTier implements RemoteTier {
         private boolean cluster;
         private String username;
         private char[] password;
+        private char[] sentinelPassword;
+        private String sentinelUsername;
         private Duration connectTimeout = Duration.ofSeconds(1);
         private Duration commandTimeout = Duration.ofMillis(500);
         private Duration lockLease = Duration.ofSeconds(30);
@@ -376,9 +379,21 @@ public final class RedisTier implements RemoteTier {
             return this;
         }
 
-        /** Password (overrides one in the URI). */
+        /** Password of the data nodes (overrides one in the URI). */
         public Builder password(String password) {
             this.password = Objects.requireNonNull(password, "password").toCharArray();
+            return this;
+        }
+
+        /**
+         * Sentinel: the sentinels' own credentials, when they require authentication ({@code requirepass} or an ACL
+         * user on the sentinels); {@code username} may be null for a password alone. The data nodes' credentials
+         * are {@link #username}/{@link #password} (or the URI's). Without this, sentinels are asked without
+         * authentication.
+         */
+        public Builder sentinelCredentials(String username, String password) {
+            this.sentinelUsername = username;
+            this.sentinelPassword = Objects.requireNonNull(password, "sentinel password").toCharArray();
             return this;
         }
 
@@ -495,6 +510,12 @@ public final class RedisTier implements RemoteTier {
         RedisURI redisUri(String uri) {
             RedisURI parsed = RedisURI.create(uri);
             parsed.setTimeout(commandTimeout);
+            for (RedisURI sentinel : parsed.getSentinels()) {
+                sentinel.setTimeout(commandTimeout);
+                if (sentinelPassword != null) {
+                    sentinel.setCredentialsProvider(new io.lettuce.core.StaticCredentialsProvider(sentinelUsername, sentinelPassword));
+                }
+            }
             if (username != null || password != null) {
                 RedisUris.Credentials written = RedisUris.credentials(uri);
                 String user = username != null ? username : written.username();

@@ -19,7 +19,7 @@ class RedissonConfigTest {
 
     private static Config config(Topology topology, String... uris) {
         return RedissonConfigs.of(new RedissonConfigs.Settings(topology, List.of(uris).stream().map(RedisURI::create).toList(),
-                null, null, Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(5), null));
+                null, null, null, null, Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(5), null));
     }
 
     @Test

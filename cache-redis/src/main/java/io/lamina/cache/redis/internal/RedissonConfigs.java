@@ -19,7 +19,8 @@ import org.redisson.config.SslVerificationMode;
 public final class RedissonConfigs {
 
     /** Where and how to connect. {@code trust} may be null (the JVM's trust store). */
-    public record Settings(Topology topology, List<RedisURI> uris, String username, String password, Duration commandTimeout,
+    public record Settings(Topology topology, List<RedisURI> uris, String username, String password, String sentinelUsername,
+            String sentinelPassword, Duration commandTimeout,
             Duration connectTimeout, Duration lockLease, Duration topologyRefresh, TrustManagerFactory trust) {
     }
 
@@ -55,6 +56,9 @@ public final class RedissonConfigs {
                 var servers = config.useSentinelServers().setMasterName(first.getSentinelMasterId()).setDatabase(first.getDatabase())
                         .setScanInterval(1000).setCheckSentinelsList(false);
                 first.getSentinels().forEach(sentinel -> servers.addSentinelAddress(address(sentinel)));
+                if (s.sentinelPassword() != null) {
+                    servers.setSentinelUsername(s.sentinelUsername()).setSentinelPassword(s.sentinelPassword());
+                }
                 common(servers, s, timeout, connect).setMasterConnectionMinimumIdleSize(1).setSlaveConnectionMinimumIdleSize(0)
                         .setSubscriptionConnectionMinimumIdleSize(1);
                 if (s.trust() != null) {

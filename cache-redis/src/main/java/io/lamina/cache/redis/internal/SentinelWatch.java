@@ -109,10 +109,9 @@ public final class SentinelWatch implements AutoCloseable {
                 });
     }
 
-    private RedisURI sentinelOnly(RedisURI sentinel) {
-        RedisURI copy = RedisURI.builder(sentinel).withTimeout(uri.getTimeout()).build();
-        copy.setSentinelMasterId(null);
-        return copy;
+    /** A sentinel's own URI (its host, port, timeout and credentials, set by the tier), without a primary to resolve. */
+    private static RedisURI sentinelOnly(RedisURI sentinel) {
+        return sentinel;
     }
 
     private void learned(String address) {
