@@ -392,12 +392,7 @@ public final class RedisTier implements RemoteTier {
         RedisURI redisUri(String uri) {
             RedisURI parsed = RedisURI.create(uri);
             parsed.setTimeout(commandTimeout);
-            if (username != null) {
-                parsed.setUsername(username);
-            }
-            if (password != null) {
-                parsed.setPassword(password);
-            }
+            UriCredentials.override(parsed, username, password);
             return parsed;
         }
 
@@ -410,8 +405,8 @@ public final class RedisTier implements RemoteTier {
             int timeout = (int) Math.min(Integer.MAX_VALUE, commandTimeout.toMillis());
             int connect = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
             RedisURI first = redisUri(uris.get(0));
-            String user = username != null ? username : first.getUsername();
-            String pass = password != null ? new String(password) : first.getPassword() == null ? null : new String(first.getPassword());
+            String user = UriCredentials.username(first);   // the builder's, else the URI's
+            String pass = UriCredentials.password(first);
             if (cluster) {
                 var servers = config.useClusterServers();
                 uris.forEach(u -> servers.addNodeAddress(address(redisUri(u))));
