@@ -398,6 +398,9 @@ public final class RedisTier implements RemoteTier {
 
         Config redissonConfig() {
             Config config = new Config();
+            // only RLock is used, whose scripts bring their own codecs; without one set, Redisson defaults to Kryo,
+            // which Lamina's build excludes with Redisson's other optional dependencies (see the root pom)
+            config.setCodec(org.redisson.client.codec.StringCodec.INSTANCE);
             config.setLazyInitialization(true);
             config.setNettyThreads(4);
             config.setThreads(2);
