@@ -18,9 +18,29 @@ public final class RateLimitedLog {
         if ((due == Long.MIN_VALUE || now - due >= 0) && next.compareAndSet(due, now + INTERVAL_NANOS)) {
             long skipped = suppressed.getAndSet(0);
             String text = skipped > 0 ? message + " (" + skipped + " similar lines suppressed)" : message;
-            LOG.log(Level.WARNING, text + ": " + cause);
+            LOG.log(Level.WARNING, text + ": " + describe(cause));
         } else {
             suppressed.incrementAndGet();
         }
+    }
+
+    /**
+     * The failure with its root cause, which is where Redis's own reply is (a connection failure wraps the
+     * {@code WRONGPASS} of the handshake); authentication failures are named as such. Redis error replies carry no
+     * values or secrets.
+     */
+    static String describe(Throwable cause) {
+        if (cause == null) {
+            return "null";
+        }
+        Throwable root = cause;
+        for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 16; depth++) {
+            root = root.getCause();
+        }
+        String rootMessage = String.valueOf(root.getMessage()).trim();
+        if (rootMessage.startsWith("WRONGPASS") || rootMessage.startsWith("NOAUTH")) {
+            return "Redis authentication failed (" + rootMessage + "); check the configured user name and password";
+        }
+        return root == cause ? cause.toString() : cause + " (caused by " + root + ")";
     }
 }
