@@ -56,6 +56,7 @@ public class LaminaCacheAutoConfiguration {
     public CacheTemplate cacheTemplate(LaminaCacheProperties properties, ObjectProvider<RemoteTier> remote,
             ObjectProvider<LaminaCacheTemplateCustomizer> customizers, Environment environment, ResourceLoader resourceLoader,
             ObjectProvider<LaminaRedisSettings> settings) {
+        BareDurations.check(environment);
         RemoteTier tier = remote.getIfUnique();
         if (tier == null) {
             if (RedisSettingsResolver.isConfigured(Binder.get(environment))
@@ -87,6 +88,7 @@ public class LaminaCacheAutoConfiguration {
 
         @Bean
         LaminaRedisSettings laminaRedisSettings(LaminaCacheProperties properties, Environment environment) {
+            BareDurations.check(environment);
             return RedisSettingsResolver.resolve(properties.getRedis(), Binder.get(environment))
                     .orElseThrow(() -> new IllegalStateException("Redis settings vanished after the condition matched"));
         }
