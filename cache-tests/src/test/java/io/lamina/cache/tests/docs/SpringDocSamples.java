@@ -5,6 +5,10 @@ import io.lamina.cache.spring.Cached;
 import io.lamina.cache.spring.Invalidate;
 import io.lamina.cache.spring.InvalidateTags;
 import io.lamina.cache.spring.LaminaCacheManager;
+import org.springframework.cache.CacheManager;
+import org.springframework.cache.concurrent.ConcurrentMapCacheManager;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /** docs/spring.md. */
 final class SpringDocSamples {
@@ -37,6 +41,17 @@ final class SpringDocSamples {
     static void cacheManager(CacheTemplate cacheTemplate) {
         // region spring-cache-manager
         LaminaCacheManager.builder(cacheTemplate).cache("products", Product.class).build();
+        // endregion
+    }
+
+    /** An application that keeps its own Spring CacheManager: Lamina registers none next to it. */
+    @Configuration(proxyBeanMethods = false)
+    static class OwnCacheManager {
+        // region spring-own-cache-manager
+        @Bean
+        CacheManager cacheManager() {               // the application's own: Lamina's CacheManager backs off
+            return new ConcurrentMapCacheManager("legacy");
+        }
         // endregion
     }
 }
