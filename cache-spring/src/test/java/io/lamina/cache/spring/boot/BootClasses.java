@@ -27,6 +27,16 @@ final class BootClasses {
             "org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration",
             "org.springframework.boot.actuate.autoconfigure.health.HealthContributorAutoConfiguration" };
 
+    static final String[] HEALTH_REGISTRY_AUTO_CONFIGURATION = {
+            "org.springframework.boot.actuate.autoconfigure.health.HealthContributorAutoConfiguration",
+            "org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration" };
+    static final String[] HEALTH_ENDPOINT_AUTO_CONFIGURATION = {
+            "org.springframework.boot.actuate.autoconfigure.health.HealthEndpointAutoConfiguration",
+            "org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration" };
+    static final String[] HEALTH_ENDPOINT = {
+            "org.springframework.boot.actuate.health.HealthEndpoint",
+            "org.springframework.boot.health.actuate.endpoint.HealthEndpoint" };
+
     private BootClasses() {
     }
 

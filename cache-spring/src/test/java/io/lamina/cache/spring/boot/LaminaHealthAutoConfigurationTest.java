@@ -39,6 +39,31 @@ class LaminaHealthAutoConfigurationTest {
     }
 
     @Test
+    void degraded_leavesTheApplicationUp_inBootsAggregateHealth_whileDownTakesItDown() throws Exception {
+        ApplicationContextRunner withEndpoint = runner.withConfiguration(BootClasses.autoConfigurations(
+                        BootClasses.HEALTH_CONTRIBUTOR_AUTO_CONFIGURATION, BootClasses.HEALTH_REGISTRY_AUTO_CONFIGURATION,
+                        BootClasses.HEALTH_ENDPOINT_AUTO_CONFIGURATION))
+                .withPropertyValues("lamina.cache.redis.url=redis://127.0.0.1:1", "lamina.cache.redis.command-timeout=200ms",
+                        "lamina.cache.redis.connect-timeout=200ms", "management.endpoints.web.exposure.include=health");
+        withEndpoint.run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(status(health(context.getBean("laminaHealthIndicator")))).isEqualTo("DEGRADED");
+            assertThat(aggregate(context.getBean(BootClasses.load(BootClasses.HEALTH_ENDPOINT)))).isEqualTo("UP");
+        });
+        withEndpoint.withPropertyValues("lamina.cache.health.not-up-status=DOWN").run(context ->
+                assertThat(aggregate(context.getBean(BootClasses.load(BootClasses.HEALTH_ENDPOINT)))).isEqualTo("DOWN"));
+    }
+
+    /** The status of Boot's /actuator/health, aggregated over every contributor. */
+    static String aggregate(Object healthEndpoint) throws Exception {
+        Object health = healthEndpoint.getClass().getMethod("health").invoke(healthEndpoint);
+        java.lang.reflect.Method getStatus = health.getClass().getMethod("getStatus");
+        getStatus.setAccessible(true);
+        Object status = getStatus.invoke(health);
+        return (String) status.getClass().getMethod("getCode").invoke(status);
+    }
+
+    @Test
     void notUpStatus_isConfigurable_toTakeTheApplicationDown() throws Exception {
         runner.withPropertyValues("lamina.cache.redis.url=redis://127.0.0.1:1", "lamina.cache.redis.command-timeout=200ms",
                 "lamina.cache.redis.connect-timeout=200ms", "lamina.cache.health.not-up-status=DOWN").run(context ->
