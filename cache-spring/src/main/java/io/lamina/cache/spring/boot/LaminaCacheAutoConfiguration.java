@@ -34,7 +34,7 @@ import org.springframework.util.ClassUtils;
  * {@code lamina.cache.redis.*} or {@code spring.data.redis.*} when cache-redis is on the classpath; the advisor of
  * Lamina's annotations; a Spring {@link CacheManager}; and Micrometer meters when the application has a
  * {@link MeterRegistry}. Every bean backs off when the application defines its
- * own. Uses only APIs common to Spring Boot 3.5 and 4.0.
+ * own. Uses only APIs common to Spring Boot 3.5, 4.0 and 4.1.
  */
 @AutoConfiguration(beforeName = {
         "org.springframework.boot.autoconfigure.cache.CacheAutoConfiguration", // Boot 3
