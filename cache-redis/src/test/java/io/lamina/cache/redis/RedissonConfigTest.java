@@ -44,6 +44,8 @@ class RedissonConfigTest {
         assertThat(config(Topology.CLUSTER, "redis://127.0.0.1:7000", "redis://127.0.0.1:7001").isCheckLockSyncedSlaves()).isFalse();
         // Redisson sends WAIT after each lock script on Sentinel and Cluster anyway: it must not wait for a stalled replica
         assertThat(config(Topology.CLUSTER, "redis://127.0.0.1:7000").getSlavesSyncTimeout()).isEqualTo(1);
+        // Kryo, Redisson's default codec, is excluded from the dependencies
+        assertThat(config(Topology.STANDALONE, "redis://127.0.0.1:6390").getCodec()).isSameAs(org.redisson.client.codec.StringCodec.INSTANCE);
     }
 
     @Test

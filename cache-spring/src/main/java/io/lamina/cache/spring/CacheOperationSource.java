@@ -77,6 +77,7 @@ final class CacheOperationSource {
     }
 
     private void validate(Class<?> type) {
+        UnproxyableMethods.warn(type);
         for (Method m : ReflectionUtils.getUniqueDeclaredMethods(type, ReflectionUtils.USER_DECLARED_METHODS)) {
             if (!m.isBridge() && !m.isSynthetic() && !Modifier.isStatic(m.getModifiers())) {
                 operations.computeIfAbsent(new MethodClassKey(m, type), k -> compute(m, type));

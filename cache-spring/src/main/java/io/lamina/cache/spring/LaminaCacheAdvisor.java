@@ -96,7 +96,8 @@ public final class LaminaCacheAdvisor extends AbstractPointcutAdvisor implements
 
         @Override
         public boolean matches(Method method, Class<?> targetClass) {
-            return source.operations(method, targetClass) != null;
+            // never match what a proxy cannot intercept: a class whose only annotated methods are final is not proxied
+            return source.operations(method, targetClass) != null && !UnproxyableMethods.isUnproxyable(method);
         }
     }
 

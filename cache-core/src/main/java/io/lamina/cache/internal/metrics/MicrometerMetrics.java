@@ -64,6 +64,20 @@ public final class MicrometerMetrics implements TemplateMetrics {
         return namespace -> new MicrometerMetrics(registry, copy, namespace);
     }
 
+    // One description per meter name: Prometheus prints one HELP line per metric family, so it describes the meter
+    // and its tag values, never one of them (MeterDescriptionsTest).
+    private static final String GETS_HELP = "cache calls, by result: hit (answered by L1 or L2) or miss (answered by neither"
+            + " tier, so loaded)";
+    private static final String LOADS_HELP = "loader runs, by result: success (returned, null included) or failure (threw"
+            + " or timed out)";
+    private static final String TIER_GETS_HELP = "lookups per tier, by tier (l1, l2) and result (hit, miss)";
+    private static final String REFRESHES_HELP = "background refreshes, by result: started, completed, failed, rejected"
+            + " (pool full) or skipped";
+    private static final String LOCK_WAITS_HELP = "misses that waited for another node's lock, by result: acquired or"
+            + " timeout";
+    private static final String INVALIDATIONS_HELP = "invalidation messages, by result: sent (published), received"
+            + " (applied from other nodes) or failed (writes Redis did not take)";
+
     @Override
     public void bindCache(NamedCache cache, boolean declared) {
         Tags tags = common.and(TAG_CACHE, cache.name());
@@ -79,38 +93,38 @@ public final class MicrometerMetrics implements TemplateMetrics {
         }
         StatsCounter s = cache.stats();
         states.add(cache);
-        counter(LaminaMeterNames.GETS, s, c -> c.l1Hits() + c.l2Hits(), "calls answered by L1 or L2", tags, TAG_RESULT, "hit");
-        counter(LaminaMeterNames.GETS, s, StatsCounter::misses, "calls answered by neither tier", tags, TAG_RESULT, "miss");
+        counter(LaminaMeterNames.GETS, s, c -> c.l1Hits() + c.l2Hits(), GETS_HELP, tags, TAG_RESULT, "hit");
+        counter(LaminaMeterNames.GETS, s, StatsCounter::misses, GETS_HELP, tags, TAG_RESULT, "miss");
         counter(LaminaMeterNames.PUTS, s, StatsCounter::puts, "explicit puts", tags);
         counter(LaminaMeterNames.EVICTIONS, s, StatsCounter::evictions, "L1 entries evicted for size", tags);
         add(Gauge.builder(LaminaMeterNames.SIZE, cache, NamedCache::l1SizeEstimate)
                 .description("entries in this node's L1 (estimate)").tags(tags).register(registry));
-        counter(LaminaMeterNames.LOADS, s, StatsCounter::loadSuccesses, "loader runs that returned", tags, TAG_RESULT, "success");
-        counter(LaminaMeterNames.LOADS, s, StatsCounter::loadFailures, "loader runs that threw or timed out", tags,
+        counter(LaminaMeterNames.LOADS, s, StatsCounter::loadSuccesses, LOADS_HELP, tags, TAG_RESULT, "success");
+        counter(LaminaMeterNames.LOADS, s, StatsCounter::loadFailures, LOADS_HELP, tags,
                 TAG_RESULT, "failure");
         timer(LaminaMeterNames.LOAD_DURATION, s, c -> c.loadSuccesses() + c.loadFailures(), StatsCounter::loadNanos,
                 "time spent in loaders", tags);
 
-        counter(LaminaMeterNames.TIER_GETS, s, StatsCounter::l1Hits, "L1 lookups", tags, TAG_TIER, TIER_L1, TAG_RESULT, "hit");
-        counter(LaminaMeterNames.TIER_GETS, s, c -> c.l2Hits() + c.misses(), "L1 lookups", tags, TAG_TIER, TIER_L1,
+        counter(LaminaMeterNames.TIER_GETS, s, StatsCounter::l1Hits, TIER_GETS_HELP, tags, TAG_TIER, TIER_L1, TAG_RESULT, "hit");
+        counter(LaminaMeterNames.TIER_GETS, s, c -> c.l2Hits() + c.misses(), TIER_GETS_HELP, tags, TAG_TIER, TIER_L1,
                 TAG_RESULT, "miss");
         counter(LaminaMeterNames.NULL_HITS, s, StatsCounter::nullHits, "hits that returned a cached null", tags);
         counter(LaminaMeterNames.STALE_SERVED, s, StatsCounter::staleServedCount, "stale values served by fail-safe", tags);
         counter(LaminaMeterNames.LOAD_TIMEOUTS, s, StatsCounter::loadTimeouts, "loads past the soft or hard timeout", tags);
-        counter(LaminaMeterNames.REFRESHES, s, StatsCounter::refreshesStarted, "background refreshes", tags, TAG_RESULT, "started");
-        counter(LaminaMeterNames.REFRESHES, s, StatsCounter::refreshesCompleted, "background refreshes", tags,
+        counter(LaminaMeterNames.REFRESHES, s, StatsCounter::refreshesStarted, REFRESHES_HELP, tags, TAG_RESULT, "started");
+        counter(LaminaMeterNames.REFRESHES, s, StatsCounter::refreshesCompleted, REFRESHES_HELP, tags,
                 TAG_RESULT, "completed");
-        counter(LaminaMeterNames.REFRESHES, s, StatsCounter::refreshesFailed, "background refreshes", tags, TAG_RESULT, "failed");
-        counter(LaminaMeterNames.REFRESHES, s, StatsCounter::refreshesRejected, "background refreshes", tags,
+        counter(LaminaMeterNames.REFRESHES, s, StatsCounter::refreshesFailed, REFRESHES_HELP, tags, TAG_RESULT, "failed");
+        counter(LaminaMeterNames.REFRESHES, s, StatsCounter::refreshesRejected, REFRESHES_HELP, tags,
                 TAG_RESULT, "rejected");
-        counter(LaminaMeterNames.REFRESHES, s, StatsCounter::refreshesSkipped, "background refreshes", tags, TAG_RESULT, "skipped");
+        counter(LaminaMeterNames.REFRESHES, s, StatsCounter::refreshesSkipped, REFRESHES_HELP, tags, TAG_RESULT, "skipped");
         if (cache.hasRemote()) {
             // the remote tier's meters exist only where there is a remote tier
-            counter(LaminaMeterNames.TIER_GETS, s, StatsCounter::l2Hits, "L2 lookups", tags, TAG_TIER, TIER_L2, TAG_RESULT, "hit");
-            counter(LaminaMeterNames.TIER_GETS, s, StatsCounter::misses, "L2 lookups", tags, TAG_TIER, TIER_L2, TAG_RESULT, "miss");
-            counter(LaminaMeterNames.LOCK_WAITS, s, StatsCounter::lockWaitsAcquired, "misses that waited for another node's lock",
+            counter(LaminaMeterNames.TIER_GETS, s, StatsCounter::l2Hits, TIER_GETS_HELP, tags, TAG_TIER, TIER_L2, TAG_RESULT, "hit");
+            counter(LaminaMeterNames.TIER_GETS, s, StatsCounter::misses, TIER_GETS_HELP, tags, TAG_TIER, TIER_L2, TAG_RESULT, "miss");
+            counter(LaminaMeterNames.LOCK_WAITS, s, StatsCounter::lockWaitsAcquired, LOCK_WAITS_HELP,
                     tags, TAG_RESULT, "acquired");
-            counter(LaminaMeterNames.LOCK_WAITS, s, StatsCounter::lockTimeouts, "misses that waited for another node's lock",
+            counter(LaminaMeterNames.LOCK_WAITS, s, StatsCounter::lockTimeouts, LOCK_WAITS_HELP,
                     tags, TAG_RESULT, "timeout");
             timer(LaminaMeterNames.LOCK_WAIT_DURATION, s, c -> c.lockWaitsAcquired() + c.lockTimeouts(), StatsCounter::lockWaitNanos,
                     "time misses waited for another node's lock", tags);
@@ -126,11 +140,11 @@ public final class MicrometerMetrics implements TemplateMetrics {
                     + " template of the same namespace on this registry); give each template its own namespace or meter tags");
         }
         states.add(node);
-        nodeCounter(LaminaMeterNames.INVALIDATIONS, node, NodeStats::invalidationsSent, "invalidation messages published",
+        nodeCounter(LaminaMeterNames.INVALIDATIONS, node, NodeStats::invalidationsSent, INVALIDATIONS_HELP,
                 TAG_RESULT, "sent");
-        nodeCounter(LaminaMeterNames.INVALIDATIONS, node, NodeStats::invalidationsReceived, "invalidation messages applied",
+        nodeCounter(LaminaMeterNames.INVALIDATIONS, node, NodeStats::invalidationsReceived, INVALIDATIONS_HELP,
                 TAG_RESULT, "received");
-        nodeCounter(LaminaMeterNames.INVALIDATIONS, node, NodeStats::invalidationsFailed, "invalidation writes Redis did not take",
+        nodeCounter(LaminaMeterNames.INVALIDATIONS, node, NodeStats::invalidationsFailed, INVALIDATIONS_HELP,
                 TAG_RESULT, "failed");
         nodeCounter(LaminaMeterNames.BUS_RECONNECTS, node, NodeStats::busReconnects, "subscription healthy again after a gap");
         nodeCounter(LaminaMeterNames.L1_FLUSHES, node, NodeStats::l1Flushes, "whole-L1 flushes");
@@ -138,7 +152,7 @@ public final class MicrometerMetrics implements TemplateMetrics {
                 .description("1 while invalidation messages flow").tags(common).register(registry));
         for (BreakerState state : BreakerState.values()) {
             add(Gauge.builder(LaminaMeterNames.BREAKER_STATE, node, n -> n.get().breakerState() == state ? 1 : 0)
-                    .description("1 for the remote tier's circuit-breaker state now")
+                    .description("the remote tier's circuit-breaker state: 1 on the series of the current state (closed, open, half_open), 0 on the others")
                     .tags(common).tag(TAG_STATE, state.tagValue()).register(registry));
         }
     }

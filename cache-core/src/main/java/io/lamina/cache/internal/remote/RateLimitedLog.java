@@ -26,23 +26,34 @@ public final class RateLimitedLog {
 
     /**
      * What went wrong, cause by cause (the root cause is often the one that names the problem: a refused password,
-     * an unknown primary name), wrappers without a message of their own left out, credentials in URIs masked.
+     * an unknown primary name), wrappers without a message of their own left out, credentials in URIs masked;
+     * authentication failures are named as such (a connection failure wraps the {@code WRONGPASS} of the handshake).
      */
     static String describe(Throwable failure) {
+        if (failure == null) {
+            return "null";
+        }
         StringBuilder out = new StringBuilder();
+        String auth = null;
         java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        for (Throwable t = failure; t != null && seen.add(t) && seen.size() <= 6; t = t.getCause()) {
+        for (Throwable t = failure; t != null && seen.add(t) && seen.size() <= 16; t = t.getCause()) {
+            String message = t.getMessage();
+            String trimmed = message == null ? "" : message.trim();
+            if (trimmed.startsWith("WRONGPASS") || trimmed.startsWith("NOAUTH")) {
+                auth = trimmed;
+            }
             boolean wrapper = (t instanceof java.util.concurrent.CompletionException || t instanceof java.util.concurrent.ExecutionException)
                     && t.getCause() != null;
-            if (wrapper) {
+            if (wrapper || seen.size() > 6) {
                 continue;
             }
-            String message = t.getMessage();
             String part = t.getClass().getName() + (message == null ? "" : ": " + message);
             if (out.indexOf(part) < 0) {
                 out.append(out.length() == 0 ? "" : "; caused by ").append(part);
             }
         }
-        return out.toString().replaceAll("(?<=://)([^:@/\\s]*):[^@/\\s]*@", "$1:***@");
+        String text = auth != null ? "Redis authentication failed (" + auth + "); check the configured user name and password: " + out
+                : out.toString();
+        return text.replaceAll("(?<=://)([^:@/\\s]*):[^@/\\s]*@", "$1:***@");
     }
 }

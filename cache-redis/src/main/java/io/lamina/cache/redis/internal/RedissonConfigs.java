@@ -34,6 +34,8 @@ public final class RedissonConfigs {
         // Redisson still sends WAIT after each lock script on Sentinel and Cluster, with this timeout, whatever
         // checkLockSyncedSlaves says: with a stalled replica every lock took the whole timeout (1 s by default)
         config.setSlavesSyncTimeout(1);
+        // the lock stores no values: no codec beyond strings is needed, and Kryo (Redisson's default) is excluded
+        config.setCodec(org.redisson.client.codec.StringCodec.INSTANCE);
         config.setNettyThreads(4);
         config.setThreads(2);
         config.setLockWatchdogTimeout(s.lockLease().toMillis());

@@ -18,6 +18,7 @@ import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
@@ -38,12 +39,13 @@ import org.springframework.util.ClassUtils;
  * {@code lamina.cache.redis.*} or {@code spring.data.redis.*} when cache-redis is on the classpath; the advisor of
  * Lamina's annotations; a Spring {@link CacheManager}; and Micrometer meters when the application has a
  * {@link MeterRegistry}. Every bean backs off when the application defines its
- * own. Uses only APIs common to Spring Boot 3.5 and 4.0.
+ * own. Uses only APIs common to Spring Boot 3.5, 4.0 and 4.1.
  */
 @AutoConfiguration(beforeName = {
         "org.springframework.boot.autoconfigure.cache.CacheAutoConfiguration", // Boot 3
         "org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration" }) // Boot 4
 @ConditionalOnClass(CacheTemplate.class)
+@ConditionalOnProperty(prefix = "lamina.cache", name = "enabled", havingValue = "true", matchIfMissing = true)
 @EnableConfigurationProperties(LaminaCacheProperties.class)
 public class LaminaCacheAutoConfiguration {
 
@@ -58,7 +60,9 @@ public class LaminaCacheAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     public CacheTemplate cacheTemplate(LaminaCacheProperties properties, ObjectProvider<RemoteTier> remote,
-            ObjectProvider<LaminaCacheTemplateCustomizer> customizers, Environment environment, ResourceLoader resourceLoader) {
+            ObjectProvider<LaminaCacheTemplateCustomizer> customizers, Environment environment, ResourceLoader resourceLoader,
+            ObjectProvider<LaminaRedisSettings> settings) {
+        BareDurations.check(environment);
         RemoteTier tier = remote.getIfUnique();
         if (tier == null) {
             if (RedisSettingsResolver.isConfigured(Binder.get(environment))
@@ -71,6 +75,13 @@ public class LaminaCacheAutoConfiguration {
             }
         }
         CacheTemplate template = TemplateFromProperties.build(properties, tier, customizers.orderedStream().toList());
+        if (tier != null) {
+            LaminaRedisSettings s = settings.getIfAvailable();
+            LOG.info("Lamina cache: tiers L1 (in-process) + L2 Redis, " + (s == null
+                    ? "the application's RemoteTier bean (" + tier.getClass().getName() + ")"
+                    : io.lamina.cache.spring.boot.health.Topology.describe(s) + " from " + s.source())
+                    + "; namespace '" + template.namespace() + "'");
+        }
         return ClassUtils.isPresent(TRANSACTIONS_CLASS, resourceLoader.getClassLoader())
                 ? TransactionAwareCacheTemplate.wrap(template, properties.getTransactionAware()) : template;
     }
@@ -84,6 +95,7 @@ public class LaminaCacheAutoConfiguration {
 
         @Bean
         LaminaRedisSettings laminaRedisSettings(LaminaCacheProperties properties, Environment environment) {
+            BareDurations.check(environment);
             return RedisSettingsResolver.resolve(properties.getRedis(), Binder.get(environment))
                     .orElseThrow(() -> new IllegalStateException("Redis settings vanished after the condition matched"));
         }
@@ -119,10 +131,17 @@ public class LaminaCacheAutoConfiguration {
 
     /**
      * Spring's {@code CacheManager} over the template, so {@code @Cacheable} code uses Lamina; value types come from
-     * {@code lamina.cache.cache-manager.*}. Backs off when the application has any {@code CacheManager}.
+     * {@code lamina.cache.cache-manager.*}. A good neighbour: registered only when the application has no
+     * {@code CacheManager} bean of its own, has not chosen a Spring cache provider with {@code spring.cache.type}
+     * (any value, {@code none} included), and has not set {@code lamina.cache.cache-manager.enabled=false}. This
+     * auto-configuration runs before Boot's cache auto-configuration, so when it registers its manager, Boot's
+     * provider detection backs off, as it does for any application-defined manager.
      */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "io.lamina.cache.spring.LaminaCacheManager")
+    @ConditionalOnProperty(prefix = "lamina.cache.cache-manager", name = "enabled", havingValue = "true",
+            matchIfMissing = true)
+    @Conditional(NoSpringCacheTypeChosen.class)
     static class CacheManagerConfiguration {
 
         @Bean
@@ -179,6 +198,15 @@ public class LaminaCacheAutoConfiguration {
             }
             return new ApplicationObjectMapperCodec(codec.isApplicationObjectMapper() ? mappers::getIfUnique : () -> null,
                     codec.getMaxBytes(), codec.getMaxDepth());
+        }
+    }
+
+    /** Matches when {@code spring.cache.type} is unset: the application has not picked a Spring cache provider. */
+    static final class NoSpringCacheTypeChosen implements Condition {
+        @Override
+        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            String type = context.getEnvironment().getProperty("spring.cache.type");
+            return type == null || type.isBlank();
         }
     }
 

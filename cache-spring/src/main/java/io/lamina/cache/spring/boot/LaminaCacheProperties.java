@@ -26,6 +26,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class LaminaCacheProperties {
 
     /**
+     * Whether Lamina is on: false turns the whole auto-configuration off (no template, no Redis clients, no advisor,
+     * no CacheManager, no endpoint or health); methods annotated with @Cached then run uncached.
+     */
+    private boolean enabled = true;
+
+    /**
      * Prefix of every key, Redis channel and lock of this application's caches; applications sharing a Redis
      * and a namespace share their entries. Letters, digits, '.', '_' and '-', 1 to 64 characters.
      */
@@ -70,6 +76,17 @@ public class LaminaCacheProperties {
 
     /** The Spring CacheManager over Lamina (used by @Cacheable): the value type of each cache. */
     private final CacheManager cacheManager = new CacheManager();
+
+    /** The lamina health contributor (management.health.lamina.enabled turns it off). */
+    private final Health health = new Health();
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
 
     public String getNamespace() {
         return namespace;
@@ -139,11 +156,40 @@ public class LaminaCacheProperties {
         return cacheManager;
     }
 
+    public Health getHealth() {
+        return health;
+    }
+
+    /** What the health contributor reports when Redis is not usable. */
+    public static class Health {
+
+        /**
+         * Status when Redis is unreachable, the breaker is open or the invalidation bus is down. DEGRADED (the default)
+         * is not in Boot's status order, so the application stays UP while Lamina serves from L1 and the loaders; DOWN
+         * or OUT_OF_SERVICE take the application down with it.
+         */
+        private String notUpStatus = "DEGRADED";
+
+        public String getNotUpStatus() {
+            return notUpStatus;
+        }
+
+        public void setNotUpStatus(String notUpStatus) {
+            this.notUpStatus = notUpStatus;
+        }
+    }
+
     /**
      * Value types of the Spring CacheManager's caches. Lamina never reads a class name from stored bytes, so each
      * cache used through Spring's cache annotations is declared here with the type its values decode to.
      */
     public static class CacheManager {
+
+        /**
+         * Whether Lamina registers its Spring CacheManager. Even when true it does so only if the application defines
+         * no CacheManager bean and spring.cache.type is unset.
+         */
+        private boolean enabled = true;
 
         /**
          * Cache name to the type of its values, fully qualified and with its type arguments, as in Java source:
@@ -157,6 +203,14 @@ public class LaminaCacheProperties {
          * plain JSON shapes (maps, lists, strings, numbers as Integer, Long or Double).
          */
         private String defaultType;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
 
         public Map<String, String> getTypes() {
             return types;

@@ -99,7 +99,10 @@ final class RedisSettingsResolver {
         if (!springConfigured(binder)) {
             return null;
         }
-        boolean ssl = binder.bind(SPRING + ".ssl.enabled", Boolean.class).orElse(false);
+        // as in Boot: TLS when ssl.enabled is true or an SSL bundle is named (the bundle's trust material is not read:
+        // Lamina trusts the JVM's trust store, or lamina.cache.redis.trusted-certificates)
+        boolean ssl = binder.bind(SPRING + ".ssl.enabled", Boolean.class)
+                .orElse(text(binder, SPRING + ".ssl.bundle") != null);
         int database = binder.bind(SPRING + ".database", Integer.class).orElse(0);
         String master = text(binder, SPRING + ".sentinel.master");
         if (master != null) {

@@ -97,6 +97,16 @@ class LaminaCacheAutoConfigurationTest {
     }
 
     @Test
+    void redisTier_isAnnouncedByOneInfoLine_namingTiersAndTopology_withoutCredentials(CapturedOutput output) {
+        runner.withPropertyValues("lamina.cache.namespace=shop", "lamina.cache.redis.url=redis://app:s3cret@127.0.0.1:1/2",
+                "lamina.cache.redis.connect-timeout=200ms").run(context -> assertThat(context).hasNotFailed());
+        String line = "Lamina cache: tiers L1 (in-process) + L2 Redis, standalone 127.0.0.1:1/2 from lamina.cache.redis.url;"
+                + " namespace 'shop'";
+        assertThat(output.getAll().split(java.util.regex.Pattern.quote(line), -1)).hasSize(2);
+        assertThat(output.getAll()).doesNotContain("s3cret");
+    }
+
+    @Test
     void springDataRedisHostAndPort_areUsed_whenLaminasOwnAreAbsent() {
         runner.withPropertyValues("spring.data.redis.host=127.0.0.1", "spring.data.redis.port=1",
                 "spring.data.redis.database=2", "spring.data.redis.username=app", "spring.data.redis.password=secret",

@@ -22,6 +22,13 @@ class RedisSettingsResolverTest {
     }
 
     @Test
+    void springSslBundle_turnsTlsOn_asInBoot() {
+        LaminaRedisSettings s = RedisSettingsResolver.resolve(new LaminaCacheProperties.Redis(), binder(Map.of(
+                "spring.data.redis.host", "cache.internal", "spring.data.redis.ssl.bundle", "redis"))).orElseThrow();
+        assertThat(s.uris()).containsExactly("rediss://cache.internal:6379");
+    }
+
+    @Test
     void laminasOwn_winOverSpringDataRedis() {
         LaminaCacheProperties.Redis lamina = new LaminaCacheProperties.Redis();
         lamina.setUrl("redis://lamina:6379");

@@ -19,6 +19,10 @@ import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import org.springframework.cache.CacheManager;
+import org.springframework.cache.concurrent.ConcurrentMapCacheManager;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /** docs/spring.md. */
 final class SpringDocSamples {
@@ -133,6 +137,17 @@ final class SpringDocSamples {
         LaminaCacheTemplateCustomizer laminaCodec() {
             ObjectMapper mapper = JsonMapper.builder().findAndAddModules().build();   // parameter names, java.time ...
             return builder -> builder.codec(JsonCodec.builder().objectMapper(mapper).build());
+        }
+        // endregion
+    }
+
+    /** An application that keeps its own Spring CacheManager: Lamina registers none next to it. */
+    @Configuration(proxyBeanMethods = false)
+    static class OwnCacheManager {
+        // region spring-own-cache-manager
+        @Bean
+        CacheManager cacheManager() {               // the application's own: Lamina's CacheManager backs off
+            return new ConcurrentMapCacheManager("legacy");
         }
         // endregion
     }
