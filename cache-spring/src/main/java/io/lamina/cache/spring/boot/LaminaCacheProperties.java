@@ -303,6 +303,31 @@ public class LaminaCacheProperties {
         /** How long a lock across JVMs and a fill lease live if never released; longer than any load. Default 30s. */
         private Duration lockLease;
 
+        /**
+         * Cluster: how often the slot map is reloaded without errors; Sentinel: how often the sentinels are asked for
+         * the primary besides their switch messages. Default 5s.
+         */
+        private Duration topologyRefresh;
+
+        /** After a failover, how far back writes are made again as invalidations; 0s turns it off. Default 10s. */
+        private Duration failoverReplay;
+
+        public Duration getTopologyRefresh() {
+            return topologyRefresh;
+        }
+
+        public void setTopologyRefresh(Duration topologyRefresh) {
+            this.topologyRefresh = topologyRefresh;
+        }
+
+        public Duration getFailoverReplay() {
+            return failoverReplay;
+        }
+
+        public void setFailoverReplay(Duration failoverReplay) {
+            this.failoverReplay = failoverReplay;
+        }
+
         public String getUrl() {
             return url;
         }
@@ -376,6 +401,28 @@ public class LaminaCacheProperties {
 
         /** Sentinels as host:port (port defaults to 26379). */
         private List<String> nodes = new ArrayList<>();
+
+        /** ACL user name on the sentinels themselves, when they require authentication. */
+        private String username;
+
+        /** Password of the sentinels themselves (not of the data nodes: that is lamina.cache.redis.password). */
+        private String password;
+
+        public String getUsername() {
+            return username;
+        }
+
+        public void setUsername(String username) {
+            this.username = username;
+        }
+
+        public String getPassword() {
+            return password;
+        }
+
+        public void setPassword(String password) {
+            this.password = password;
+        }
 
         public String getMaster() {
             return master;

@@ -18,12 +18,24 @@ import java.util.List;
  * @param connectTimeout      TCP connect timeout, or null for the tier's default
  * @param commandTimeout      per-command timeout, or null for the tier's default
  * @param lockLease           lock and fill-lease lifetime, or null for the tier's default
+ * @param sentinelUsername    the sentinels' own ACL user, or null
+ * @param sentinelPassword    the sentinels' own password, or null (sentinels asked without authentication); hidden
+ * @param topologyRefresh     the topology refresh period, or null for the tier's default
+ * @param failoverReplay      the failover replay window, or null for the tier's default
  */
 public record LaminaRedisSettings(String source, List<String> uris, boolean cluster, String username, String password,
-        String trustedCertificates, Duration connectTimeout, Duration commandTimeout, Duration lockLease) {
+        String trustedCertificates, Duration connectTimeout, Duration commandTimeout, Duration lockLease,
+        String sentinelUsername, String sentinelPassword, Duration topologyRefresh, Duration failoverReplay) {
 
     public LaminaRedisSettings {
         uris = List.copyOf(uris);
+    }
+
+    /** Settings without sentinel credentials, with the tier's default topology refresh and failover replay. */
+    public LaminaRedisSettings(String source, List<String> uris, boolean cluster, String username, String password,
+            String trustedCertificates, Duration connectTimeout, Duration commandTimeout, Duration lockLease) {
+        this(source, uris, cluster, username, password, trustedCertificates, connectTimeout, commandTimeout, lockLease,
+                null, null, null, null);
     }
 
     @Override
@@ -31,6 +43,8 @@ public record LaminaRedisSettings(String source, List<String> uris, boolean clus
         return "LaminaRedisSettings{source=" + source + ", uris=" + uris + ", cluster=" + cluster + ", username="
                 + username + ", password=" + (password == null ? "null" : "******") + ", trustedCertificates="
                 + trustedCertificates + ", connectTimeout=" + connectTimeout + ", commandTimeout=" + commandTimeout
-                + ", lockLease=" + lockLease + '}';
+                + ", lockLease=" + lockLease + ", sentinelUsername=" + sentinelUsername + ", sentinelPassword="
+                + (sentinelPassword == null ? "null" : "******") + ", topologyRefresh=" + topologyRefresh
+                + ", failoverReplay=" + failoverReplay + '}';
     }
 }

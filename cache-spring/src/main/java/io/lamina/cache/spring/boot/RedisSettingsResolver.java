@@ -59,8 +59,19 @@ final class RedisSettingsResolver {
                 SPRING + ".timeout");
         Duration lease = lamina.getLockLease() == null ? null : Checks.positive(LAMINA + ".lock-lease", lamina.getLockLease());
         String certificates = Checks.hasText(lamina.getTrustedCertificates()) ? lamina.getTrustedCertificates() : null;
+        LaminaCacheProperties.Sentinel sentinel = lamina.getSentinel();
+        String sentinelUser = Checks.hasText(sentinel.getUsername()) ? sentinel.getUsername()
+                : fromSpring ? text(binder, SPRING + ".sentinel.username") : null;
+        String sentinelPassword = Checks.hasText(sentinel.getPassword()) ? sentinel.getPassword()
+                : fromSpring ? text(binder, SPRING + ".sentinel.password") : null;
+        Duration refresh = lamina.getTopologyRefresh() == null ? null
+                : Checks.positive(LAMINA + ".topology-refresh", lamina.getTopologyRefresh());
+        Duration replay = lamina.getFailoverReplay();
+        if (replay != null && replay.isNegative()) {
+            throw new IllegalArgumentException(LAMINA + ".failover-replay must not be negative, got " + replay);
+        }
         return Optional.of(new LaminaRedisSettings(connection.source, connection.uris, connection.cluster, username,
-                password, certificates, connect, command, lease));
+                password, certificates, connect, command, lease, sentinelUser, sentinelPassword, refresh, replay));
     }
 
     private record Connection(String source, List<String> uris, boolean cluster) {

@@ -38,6 +38,15 @@ final class RedisTierFactory {
         if (s.lockLease() != null) {
             b.lockLease(s.lockLease());
         }
+        if (s.sentinelPassword() != null) {
+            b.sentinelCredentials(s.sentinelUsername(), s.sentinelPassword());
+        }
+        if (s.topologyRefresh() != null) {
+            b.topologyRefresh(s.topologyRefresh());
+        }
+        if (s.failoverReplay() != null) {
+            b.failoverReplay(s.failoverReplay());
+        }
         return b.build();
     }
 }

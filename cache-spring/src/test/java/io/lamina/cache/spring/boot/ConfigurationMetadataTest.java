@@ -16,7 +16,8 @@ class ConfigurationMetadataTest {
     /** Options that are unset unless configured (no default to show): connections, credentials, value types, off-by-default. */
     private static final Set<String> UNSET_BY_DEFAULT = Set.of("lamina.cache.redis.url", "lamina.cache.redis.username",
             "lamina.cache.redis.password", "lamina.cache.redis.trusted-certificates", "lamina.cache.redis.sentinel.master",
-            "lamina.cache.redis.sentinel.nodes", "lamina.cache.redis.cluster.nodes", "lamina.cache.cache-manager.types",
+            "lamina.cache.redis.sentinel.nodes", "lamina.cache.redis.sentinel.username", "lamina.cache.redis.sentinel.password",
+            "lamina.cache.redis.cluster.nodes", "lamina.cache.cache-manager.types",
             "lamina.cache.cache-manager.default-type", "lamina.cache.caches", "lamina.cache.defaults.jitter",
             "lamina.cache.defaults.l1-ttl", "lamina.cache.defaults.refresh-after", "lamina.cache.defaults.refresh-ahead",
             "lamina.cache.defaults.soft-timeout", "lamina.cache.defaults.hard-timeout");

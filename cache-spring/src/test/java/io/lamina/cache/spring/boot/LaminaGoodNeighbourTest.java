@@ -132,7 +132,7 @@ class LaminaGoodNeighbourTest {
 
     @Test
     void laminaEnabledTrue_isAKnownProperty() {
-        runner.withPropertyValues("lamina.cache.enabled=true").run(context ->
+        runner.withPropertyValues("lamina.cache.enabled=true", "lamina.cache.cache-manager.types.legacy=java.lang.String").run(context ->
                 assertThat(context).hasNotFailed().hasSingleBean(CacheTemplate.class));
     }
 

@@ -51,6 +51,39 @@ class RedisSettingsResolverTest {
     }
 
     @Test
+    void sentinelCredentials_andTopologyOptions_fromLaminasProperties_orSpringsSentinelProperties() {
+        LaminaCacheProperties.Redis lamina = new LaminaCacheProperties.Redis();
+        lamina.getSentinel().setMaster("shop");
+        lamina.getSentinel().setNodes(List.of("s1:26379"));
+        lamina.getSentinel().setUsername("watcher");
+        lamina.getSentinel().setPassword("sentinel-secret");
+        lamina.setPassword("data-secret");
+        lamina.setTopologyRefresh(Duration.ofSeconds(7));
+        lamina.setFailoverReplay(Duration.ZERO);
+        LaminaRedisSettings own = RedisSettingsResolver.resolve(lamina, binder(Map.of())).orElseThrow();
+        assertThat(own.sentinelUsername()).isEqualTo("watcher");
+        assertThat(own.sentinelPassword()).isEqualTo("sentinel-secret");
+        assertThat(own.password()).isEqualTo("data-secret");
+        assertThat(own.topologyRefresh()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(own.failoverReplay()).isZero();
+        assertThat(own.toString()).doesNotContain("secret");
+
+        LaminaRedisSettings spring = RedisSettingsResolver.resolve(new LaminaCacheProperties.Redis(), binder(Map.of(
+                "spring.data.redis.sentinel.master", "mymaster",
+                "spring.data.redis.sentinel.nodes", "s1:26379",
+                "spring.data.redis.sentinel.password", "boot-sentinel-secret",
+                "spring.data.redis.password", "boot-data-secret"))).orElseThrow();
+        assertThat(spring.sentinelPassword()).isEqualTo("boot-sentinel-secret");
+        assertThat(spring.password()).isEqualTo("boot-data-secret");
+
+        LaminaCacheProperties.Redis negative = new LaminaCacheProperties.Redis();
+        negative.setUrl("redis://a:6379");
+        negative.setFailoverReplay(Duration.ofSeconds(-1));
+        assertThatThrownBy(() -> RedisSettingsResolver.resolve(negative, binder(Map.of())))
+                .hasMessageContaining("lamina.cache.redis.failover-replay");
+    }
+
+    @Test
     void springCluster_withSsl_becomesRedissNodes() {
         LaminaRedisSettings s = RedisSettingsResolver.resolve(new LaminaCacheProperties.Redis(), binder(Map.of(
                 "spring.data.redis.cluster.nodes", "n1:7000,n2:7001",
