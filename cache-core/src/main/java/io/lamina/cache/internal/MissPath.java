@@ -59,6 +59,8 @@ final class MissPath {
         Type type;
         long stamp;
         boolean skip;
+        /** Deletes the fill lease if it still holds this miss's token; null when it holds none. */
+        Runnable giveBackLease;
 
         private Prepared(RemoteKey key, String token, DistributedLock.Handle lock, boolean remoteUsable, boolean leased,
                 Object resolved, Envelope envelope, Envelope stale) {
@@ -88,7 +90,18 @@ final class MissPath {
             return resolved != null;
         }
 
+        /** Ends this miss's hold on the key: unlocks, and gives the fill lease back if it still holds one. */
         void release() {
+            unlock();
+            Runnable give = giveBackLease;
+            giveBackLease = null;
+            if (give != null) {
+                give.run();
+            }
+        }
+
+        /** Unlocks only: after a fill, which ended the lease itself. */
+        void unlock() {
             if (lock != null && lock.acquired()) {
                 lock.unlock();
             }
@@ -312,14 +325,29 @@ final class MissPath {
             return valid.thenApply(ok -> {
                 if (ok && found.envelope().freshAt(now()) && !(refreshing && pastRefreshPoint(found.envelope()))) {
                     Prepared served = new Prepared(rk, null, lock, true, false, found.value(), found.envelope(), null);
+                    if (result.leased()) {
+                        served.giveBackLease = giveBack(rk, token);
+                    }
                     served.release();
                     return served;
                 }
                 Prepared p = new Prepared(rk, token, lock, true, result.leased(), null, null, ok ? found.envelope() : stale);
                 p.stamp = result.stamp();
+                if (result.leased()) {
+                    p.giveBackLease = giveBack(rk, token);
+                }
                 return p;
             });
         }).thenCompose(f -> f);
+    }
+
+    /**
+     * Gives a fill lease back (deletes it if it still holds {@code token}), so that a load which ends without
+     * filling (a loader failure, a value not cacheable or not encodable, a value served instead) never makes the
+     * next miss of the key, on any node, wait for a lease nobody will fill. Failures are ignored: the lease expires.
+     */
+    private Runnable giveBack(RemoteKey rk, String token) {
+        return () -> remote.start(() -> remote.tier().releaseLease(rk, token)).exceptionally(e -> null);
     }
 
     /** What {@link #finish} decided: whether to fill L1, and the entry's TTL (the same one stored in L2). */
@@ -471,7 +499,11 @@ final class MissPath {
             }
             Duration l2Ttl = Duration.ofNanos(Durations.saturatedAdd(ttlNanos, Durations.toNanos(options.failSafe())));
             return remote.start(() -> remote.tier().fill(p.key, p.token, bytes, l2Ttl)).handle((stored, failure) -> {
-                p.release();
+                if (failure == null) {
+                    p.unlock();   // the fill ended the lease (stored), or another write had (fenced)
+                } else {
+                    p.release();  // the fill may not have run: give the lease back, or the next miss would wait for it
+                }
                 if (failure != null) {
                     remote.failed("fill of " + p.key, failure, cache.stats());
                     return new Finished(true, ttlNanos);

@@ -31,6 +31,15 @@ public interface RemoteTier extends AutoCloseable {
     /** Stores {@code value} for {@code ttl} if the lease of {@code key} still holds {@code token}, and ends the lease. */
     CompletionStage<Boolean> fill(RemoteKey key, String token, byte[] value, Duration ttl);
 
+    /**
+     * Ends the fill lease of {@code key} if it still holds {@code token} (a load that will not fill gives its lease
+     * back). The default does nothing: the lease then expires after {@link #lockLease()}, and until then other nodes
+     * wait for it up to their lock wait.
+     */
+    default CompletionStage<Void> releaseLease(RemoteKey key, String token) {
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+
     /** Stores {@code value} for {@code ttl} unconditionally and ends any lease, fencing running loads. */
     CompletionStage<Void> put(RemoteKey key, byte[] value, Duration ttl);
 

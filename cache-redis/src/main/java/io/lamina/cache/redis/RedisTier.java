@@ -192,6 +192,11 @@ public final class RedisTier implements RemoteTier {
     }
 
     @Override
+    public CompletionStage<Void> releaseLease(RemoteKey key, String token) {
+        return store.releaseLease(key, token);
+    }
+
+    @Override
     public CompletionStage<Void> put(RemoteKey key, byte[] value, Duration ttl) {
         return store.put(key, value, ttl);
     }

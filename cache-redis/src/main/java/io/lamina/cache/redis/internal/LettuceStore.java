@@ -46,6 +46,7 @@ public final class LettuceStore implements AutoCloseable {
     private final Script getOrLease = new Script(Scripts.GET_OR_LEASE);
     private final Script fill = new Script(Scripts.FILL);
     private final Script put = new Script(Scripts.PUT);
+    private final Script releaseLease = new Script(Scripts.RELEASE_LEASE);
     private final Script tagInvalidate = new Script(Scripts.TAG_INVALIDATE);
     private final Script tagEnsure = new Script(Scripts.TAG_ENSURE);
 
@@ -81,6 +82,11 @@ public final class LettuceStore implements AutoCloseable {
         byte[][] keys = {RedisKeys.bytes(RedisKeys.entry(key)), RedisKeys.bytes(RedisKeys.lease(key))};
         return this.<Long>run(fill, ScriptOutputType.INTEGER, keys, utf8(token), value, millis(ttl))
                 .thenApply(stored -> stored == 1L);
+    }
+
+    public CompletableFuture<Void> releaseLease(RemoteKey key, String token) {
+        byte[][] keys = {RedisKeys.bytes(RedisKeys.lease(key))};
+        return this.<Long>run(releaseLease, ScriptOutputType.INTEGER, keys, utf8(token)).thenApply(ignored -> null);
     }
 
     public CompletableFuture<Void> put(RemoteKey key, byte[] value, Duration ttl) {

@@ -68,6 +68,15 @@ final class Scripts {
             return 0
             """;
 
+    /** KEYS: lease. ARGV: token. Ends the lease if it still holds the token. Returns 1 or 0. */
+    static final String RELEASE_LEASE = """
+            if redis.call('GET', KEYS[1]) == ARGV[1] then
+              redis.call('DEL', KEYS[1])
+              return 1
+            end
+            return 0
+            """;
+
     /** KEYS: entry, lease. ARGV: value, ttl ms. Stores and ends any lease, atomically. */
     static final String PUT = """
             redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])

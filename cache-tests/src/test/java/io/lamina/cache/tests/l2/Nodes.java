@@ -65,6 +65,10 @@ final class Nodes implements AutoCloseable {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
+    String namespace() {
+        return namespace;
+    }
+
     String entryKey(String cache, String key) {
         return namespace + ":e:{" + cache + ":" + key + "}";
     }
