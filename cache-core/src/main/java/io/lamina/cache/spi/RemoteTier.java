@@ -81,6 +81,14 @@ public interface RemoteTier extends AutoCloseable {
     }
 
     /**
+     * The state of each circuit breaker by the path it guards (for health details), such as one per Redis primary
+     * and one per primary for the lock. Cheap; no I/O. The default has one entry, {@code remote}: {@link #breakerState()}.
+     */
+    default java.util.Map<String, io.lamina.cache.BreakerState> breakerStates() {
+        return java.util.Map.of("remote", breakerState());
+    }
+
+    /**
      * How long a lock and a fill lease live when never released: longer than any load should take. A load
      * that outlives it is still returned to its callers but is not stored (its lease ran out).
      */

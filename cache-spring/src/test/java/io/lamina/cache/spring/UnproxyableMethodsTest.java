@@ -45,6 +45,32 @@ class UnproxyableMethodsTest {
         }
     }
 
+    public static class SelfCaller {
+        @Cached(cache = "c", key = "#id")
+        public String find(long id) {
+            return "v" + id;
+        }
+
+        public String viaThis(long id) {
+            return find(id);
+        }
+    }
+
+    public static class NoSelfCall {
+        @Cached(cache = "c", key = "#id")
+        public String find(long id) {
+            return "v" + id;
+        }
+    }
+
+    @Test
+    void selfInvokedCachedMethod_isWarnedAbout_namingTheCaller(CapturedOutput output) {
+        runner.withBean(SelfCaller.class).withBean(NoSelfCall.class).run(context -> assertThat(context).hasNotFailed());
+        assertThat(output.getAll()).contains("@Cached method " + SelfCaller.class.getName() + ".find is called from "
+                + SelfCaller.class.getName() + ".viaThis through 'this'");
+        assertThat(output.getAll()).doesNotContain(NoSelfCall.class.getName() + ".find is called from");
+    }
+
     @Test
     void finalCachedMethod_runsOnTheBean_withoutAnNpe_andIsWarnedAbout(CapturedOutput output) {
         runner.withBean(FinalOnly.class).run(context -> {

@@ -63,6 +63,9 @@ public final class LaminaHealth {
             details.put("topology", topology);
         }
         details.put("breaker", node.breakerState().name());
+        Map<String, String> paths = new LinkedHashMap<>();
+        tier.breakerStates().forEach((path, state) -> paths.put(path, state.name()));
+        details.put("breakers", paths);   // per path: each primary's data, and its lock, apart
         details.put("busHealthy", node.busHealthy());
         details.put("busReconnects", node.busReconnects());
         details.put("l1Flushes", node.l1Flushes());
