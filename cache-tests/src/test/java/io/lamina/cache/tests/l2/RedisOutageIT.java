@@ -145,7 +145,7 @@ class RedisOutageIT {
             }));
         }
         assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
-        await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() > 2_000);
+        await().atMost(Duration.ofSeconds(30)).until(() -> calls.get() > 2_000);   // warm: slow only on a loaded machine
 
         redis.stop();                                   // SIGKILL, like a crash
         long killedAt = calls.get();

@@ -66,6 +66,12 @@ class TlsIT {
         CacheOptions options = CacheOptions.builder().ttl(Duration.ofMinutes(1)).build();
         try (CacheTemplate a = template("rediss://localhost:" + port, true, options);
              CacheTemplate b = template("rediss://localhost:" + port, true, options)) {
+            // both links up first: a TLS handshake can outlast the 1 s connect timeout on a loaded machine (then retried)
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
+                a.put("warm", 1, "w");
+                io.lamina.cache.CachedValue<String> seen = b.getIfPresent("warm", 1, String.class);
+                return seen != null && "w".equals(seen.value());
+            });
             AtomicInteger loads = new AtomicInteger();
             assertThat(a.remember("c", 1, String.class, () -> "v" + loads.incrementAndGet())).isEqualTo("v1");
             assertThat(b.remember("c", 1, String.class, () -> "v" + loads.incrementAndGet())).isEqualTo("v1");

@@ -83,7 +83,7 @@ class MetersAcrossNodesIT {
         MeterRegistry registry = new SimpleMeterRegistry();
         CacheTemplate template = CacheTemplate.builder().namespace(namespace).clock(clock)
                 .remote(RedisTier.create(redis.uri()))
-                .busCheckInterval(Duration.ofMillis(100))
+                .busCheckInterval(Duration.ofMillis(250))   // a gap needs 750 ms without an echo: none on a busy 2-core machine
                 .defaults(CacheOptions.builder().ttl(Duration.ofMinutes(1)).jitter(Duration.ZERO).nullTtl(Duration.ofSeconds(30))
                         .failSafe(Duration.ofMinutes(10)).lockWait(Duration.ofSeconds(10)).build())
                 .cache(CACHE)
