@@ -154,6 +154,7 @@ final class CacheOperationSource {
         Duration nullTtl = duration(a.nullTtl(), at, "nullTtl");
         Expression key = parse(a.key(), at, "key");
         Expression id = parse(a.id(), at, "id");
+        List<Expression> tags = parseAll(a.tags(), at, "tag");
         int idsIndex = -1;
         Class<?>[] parameters = method.getParameterTypes();
         for (int i = 0; i < parameters.length; i++) {
@@ -184,7 +185,7 @@ final class CacheOperationSource {
             throw new IllegalStateException(at + ": the method must return a Map<id, value> or a List<value>, not " + returned);
         }
         Type type = concrete(valueType, at);
-        return new MethodOperations.CachedAllOperation(cache, key, id, ttl, nullTtl, idsIndex, parameters[idsIndex] == Set.class, list,
+        return new MethodOperations.CachedAllOperation(cache, key, id, tags, ttl, nullTtl, idsIndex, parameters[idsIndex] == Set.class, list,
                 TypeRef.of(type));
     }
 

@@ -53,6 +53,12 @@ public @interface CachedAll {
     /** For a {@code List} result (required then): SpEL evaluated on each element giving its id. Unused for a Map. */
     String id() default "";
 
+    /**
+     * SpEL tags of each loaded value's entry, evaluated per element with {@code #result} bound to it (and {@code #id}
+     * to its id), as {@link Cached#tags()} does for one value; not evaluated for ids without a value.
+     */
+    String[] tags() default {};
+
     /** TTL of a non-null value (format of {@link Cached#ttl()}). Empty: the cache's TTL. */
     String ttl() default "";
 

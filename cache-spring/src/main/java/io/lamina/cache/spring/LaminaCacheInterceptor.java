@@ -195,16 +195,22 @@ final class LaminaCacheInterceptor implements MethodInterceptor {
                         throw unchecked(t);
                     }
                     java.util.Map<Object, Object> byKey = new java.util.HashMap<>();
+                    java.util.Map<Object, Object> idByKey = new java.util.HashMap<>();
                     if (result instanceof List<?> list && op.listResult()) {
                         for (Object element : list) {
                             if (element != null) {
-                                byKey.put(keyOfId(op, idOf(op, element)), element);
+                                Object id = idOf(op, element);
+                                Object key = keyOfId(op, id);
+                                byKey.put(key, element);
+                                idByKey.put(key, id);
                             }
                         }
                     } else if (result instanceof java.util.Map<?, ?> map && !op.listResult()) {
                         map.forEach((id, value) -> {
                             if (id != null) {
-                                byKey.put(keyOfId(op, id), value);
+                                Object key = keyOfId(op, id);
+                                byKey.put(key, value);
+                                idByKey.put(key, id);
                             }
                         });
                     } else if (result != null) {
@@ -212,7 +218,16 @@ final class LaminaCacheInterceptor implements MethodInterceptor {
                                 + " where @CachedAll expects a " + (op.listResult() ? "List" : "Map"));
                     }
                     for (Object key : missing) {
-                        Duration ttl = byKey.get(key) == null ? op.nullTtl() : op.ttl();
+                        Object value = byKey.get(key);
+                        if (value != null && !op.tags().isEmpty()) {
+                            context.setVariable("result", value);
+                            context.setVariable("id", idByKey.get(key));
+                            List<String> tags = tags(op.tags(), false);
+                            if (!tags.isEmpty()) {
+                                ctx.tags(key, tags);
+                            }
+                        }
+                        Duration ttl = value == null ? op.nullTtl() : op.ttl();
                         if (ttl != null) {
                             ctx.ttl(key, ttl);
                         }

@@ -45,7 +45,8 @@ record MethodOperations(Method method, String description, CachedOperation cache
      * {@link CachedAll}, parsed: the index of the ids parameter, whether it is a {@code Set} (else a List is passed),
      * whether the method returns a List (else a Map), and the element type.
      */
-    record CachedAllOperation(String cache, Expression key, Expression id, Duration ttl, Duration nullTtl, int idsIndex,
+    record CachedAllOperation(String cache, Expression key, Expression id, List<Expression> tags, Duration ttl, Duration nullTtl,
+            int idsIndex,
             boolean setOfIds, boolean listResult, TypeRef<Object> type) {
     }
 

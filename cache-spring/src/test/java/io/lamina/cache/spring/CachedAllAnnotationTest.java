@@ -52,6 +52,10 @@ class CachedAllAnnotationTest {
         assertThat(catalog.find(404L)).isNull();
         assertThat(catalog.findAll(List.of(1L, 2L, 3L))).hasSize(3);
         assertThat(catalog.calls()).hasSize(2);
+        // tags per element, from the tags expression
+        template.invalidateTags("category:7");
+        assertThat(catalog.findAll(List.of(3L))).hasSize(1);
+        assertThat(catalog.calls()).hasSize(3).endsWith("findAll[3]");
     }
 
     @Test
@@ -93,7 +97,7 @@ class CachedAllAnnotationTest {
             return id == 404 ? null : new Product(id, "p" + id, 7);
         }
 
-        @CachedAll(cache = "products")
+        @CachedAll(cache = "products", tags = "'category:' + #result.categoryId()")
         public Map<Long, Product> findAll(Collection<Long> ids) {
             calls.add("findAll" + ids);
             Map<Long, Product> found = new LinkedHashMap<>();
