@@ -355,10 +355,15 @@ public final class DefaultCacheTemplate implements CacheTemplate {
             return CompletableFuture.completedFuture(result(cacheName, unique, values, raw));
         }
         // the remote steps and the loader run on the loader pool: never on the caller's thread or a client I/O thread
-        return CompletableFuture.supplyAsync(() -> {
-            values.putAll(cache.loadAll(misses, Arguments.type(typeSpec), raw, loader));
-            return result(cacheName, unique, values, raw);
-        }, context.loaders());
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                values.putAll(cache.loadAll(misses, Arguments.type(typeSpec), raw, loader));
+                return result(cacheName, unique, values, raw);
+            }, context.loaders());
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new io.lamina.cache.CacheException("the loader pool of cache '" + cacheName
+                    + "' is full; rememberAllAsync of " + misses.size() + " keys was not started", e));
+        }
     }
 
     @Override

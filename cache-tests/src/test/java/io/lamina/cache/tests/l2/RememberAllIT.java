@@ -114,6 +114,7 @@ class RememberAllIT {
         Map<Long, String> result = a.rememberAll("unasked", List.of(1L), String.class, missing -> Map.of(1L, "one", 99L, "intruder"));
         assertThat(result).containsExactly(Map.entry(1L, "one"));
         assertThat(a.getIfPresent("unasked", 99L, String.class)).isNull();
+        assertThat(a.stats("unasked").unaskedKeys()).isEqualTo(1);
     }
 
     @Test
