@@ -158,4 +158,65 @@ class RememberAllTest {
         assertThat(cache.rememberAll("products", List.of(1L, 2L), String.class, this::load)).containsExactly(Map.entry(1L, "one"));
         assertThat(loads).hasValue(0);
     }
+
+    @Test
+    void l1HitsPastTheRefreshPoint_areServed_andRefreshedInTheBackground_throughTheBulkLoader() {
+        try (CacheTemplate t = CacheTemplate.builder().clock(clock)
+                .cache("r", CacheOptions.builder().ttl(Duration.ofSeconds(100)).jitter(Duration.ZERO).refreshAhead(0.8).build())
+                .build()) {
+            AtomicInteger version = new AtomicInteger(1);
+            List<Set<Long>> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+            io.lamina.cache.BulkLoader<Long, String> loader = m -> {
+                asked.add(Set.copyOf(m));
+                return m.stream().collect(Collectors.toMap(k -> k, k -> "v" + version.get() + "-" + k));
+            };
+            t.rememberAll("r", List.of(1L, 2L), String.class, loader);
+            version.set(2);
+            clock.advance(Duration.ofSeconds(85));
+            assertThat(t.rememberAll("r", List.of(1L, 2L), String.class, loader))
+                    .containsExactly(Map.entry(1L, "v1-1"), Map.entry(2L, "v1-2"));   // served at once
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(t.rememberAll("r", List.of(1L, 2L), String.class, loader))
+                            .containsExactly(Map.entry(1L, "v2-1"), Map.entry(2L, "v2-2")));
+            assertThat(asked).contains(Set.of(1L), Set.of(2L));
+        }
+    }
+
+    @Test
+    void aBulkLoadPastHardTimeout_failsWithCacheLoadTimeoutException_andCachesNothing() {
+        try (CacheTemplate t = CacheTemplate.builder()
+                .cache("h", CacheOptions.builder().ttl(Duration.ofMinutes(1)).hardTimeout(Duration.ofMillis(200)).build())
+                .build()) {
+            CountDownLatch never = new CountDownLatch(1);
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> t.rememberAll("h", List.of(1L, 2L), String.class, m -> {
+                never.await(5, TimeUnit.SECONDS);
+                return Map.of(1L, "late");
+            })).isInstanceOf(CacheLoadTimeoutException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
+            never.countDown();
+            assertThat(t.rememberAll("h", List.of(1L), String.class, m -> Map.of(1L, "fresh"))).containsEntry(1L, "fresh");
+            assertThat(t.stats("h").loadTimeouts()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void jitter_spreadsTheExpiriesOfOneBatch() {
+        try (CacheTemplate t = CacheTemplate.builder().clock(clock)
+                .cache("j", CacheOptions.builder().ttl(Duration.ofSeconds(100)).jitter(Duration.ofSeconds(50)).build())
+                .build()) {
+            List<Long> ids = new ArrayList<>();
+            for (long i = 0; i < 50; i++) {
+                ids.add(i);
+            }
+            t.rememberAll("j", ids, String.class, this::load);
+            clock.advance(Duration.ofSeconds(125));
+            AtomicInteger reloaded = new AtomicInteger();
+            t.rememberAll("j", ids, String.class, m -> {
+                reloaded.set(m.size());
+                return load(m);
+            });
+            assertThat(reloaded.get()).as("keys expired after 125 s of a 100-150 s TTL").isBetween(5, 45);
+        }
+    }
 }
