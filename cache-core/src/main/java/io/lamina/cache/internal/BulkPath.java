@@ -54,6 +54,7 @@ final class BulkPath {
 
     private static final AtomicLong TOKENS = new AtomicLong();
     private static final long NOT_WAITED = Long.MIN_VALUE;
+    private static final long RECLAIMED = Long.MIN_VALUE + 1;
 
     private final NamedCache cache;
     private final RemoteAccess remote;
@@ -245,7 +246,9 @@ final class BulkPath {
             Decoded d = decoded.get(i);
             boolean valid = d != null && Boolean.TRUE.equals(await(checks.get(i), "tags of " + item.rk));
             if (valid && d.envelope().freshAt(now)) {
-                if (waitStart != NOT_WAITED) {
+                if (waitStart == RECLAIMED) {
+                    // already counted as a miss and a lock timeout: found while re-claiming after the wait
+                } else if (waitStart != NOT_WAITED) {
                     cache.stats().lockWaited(true, cache.context().clock().nanoTime() - waitStart);
                 } else {
                     cache.stats().l2Hit(d.value() == L1Entry.NULL);
@@ -264,6 +267,11 @@ final class BulkPath {
 
     /** Takes the fill leases of {@code cold} in bulk, only if free: leased keys are to load, the others to wait for. */
     private void claim(List<Item> cold, Type type, Class<?> raw, Map<String, Object> out, List<Item> toLoad, List<Item> waiting) {
+        claim(cold, type, raw, out, toLoad, waiting, NOT_WAITED);
+    }
+
+    private void claim(List<Item> cold, Type type, Class<?> raw, Map<String, Object> out, List<Item> toLoad, List<Item> waiting,
+            long counting) {
         List<String> tokens = new ArrayList<>(cold.size());
         for (int i = 0; i < cold.size(); i++) {
             tokens.add(tokenPrefix + TOKENS.incrementAndGet());
@@ -282,7 +290,7 @@ final class BulkPath {
         List<Item> rest = new ArrayList<>();
         Set<Item> notServed = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         // an entry stored since the bulk read is served (its lease, if taken, runs out as on the single-key path)
-        serveValid(cold, values, type, raw, out, rest, NOT_WAITED);
+        serveValid(cold, values, type, raw, out, rest, counting);
         notServed.addAll(rest);
         for (int i = 0; i < cold.size(); i++) {
             Item item = cold.get(i);
@@ -349,7 +357,7 @@ final class BulkPath {
         }
         List<Item> again = new ArrayList<>();
         List<Item> stillHeld = new ArrayList<>();
-        claim(toLoad, type, raw, out, again, stillHeld);
+        claim(toLoad, type, raw, out, again, stillHeld, RECLAIMED);
         again.addAll(stillHeld);   // loaded here, not stored: their holder's lease still stands
         if (!again.isEmpty()) {
             loadAndStore(again, type, raw, loader, out);
