@@ -114,6 +114,25 @@ class RememberAllTest {
     }
 
     @Test
+    void aKeyPutAllWhileTheBulkLoadRuns_keepsThePutValue() throws Exception {
+        CountDownLatch loading = new CountDownLatch(1);
+        CountDownLatch written = new CountDownLatch(1);
+        CompletableFuture<Map<Long, String>> bulk = CompletableFuture.supplyAsync(() -> cache.rememberAll("products", List.of(1L, 2L),
+                String.class, m -> {
+                    loading.countDown();
+                    written.await(5, TimeUnit.SECONDS);
+                    return Map.of(1L, "old1", 2L, "old2");
+                }));
+        assertThat(loading.await(5, TimeUnit.SECONDS)).isTrue();
+        cache.putAll("products", Map.of(1L, "put1"));
+        written.countDown();
+        assertThat(bulk.get(5, TimeUnit.SECONDS)).hasSize(2);
+        assertThat(cache.rememberAll("products", List.of(1L, 2L), String.class, this::load))
+                .containsExactly(Map.entry(1L, "put1"), Map.entry(2L, "old2"));
+        assertThat(loads).hasValue(0);
+    }
+
+    @Test
     void recursiveBulkLoad_failsFast() {
         assertThatThrownBy(() -> cache.rememberAll("products", List.of(1L), String.class,
                 m -> Map.of(1L, cache.remember("products", 1L, String.class, () -> "inner"))))

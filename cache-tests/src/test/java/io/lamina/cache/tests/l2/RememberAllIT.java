@@ -335,7 +335,9 @@ class RememberAllIT {
         entries.put(1L, "one");
         entries.put(2L, "two");
         entries.put(3L, null);
+        long sentBefore = a.nodeStats().invalidationsSent();
         a.putAll("put", entries);
+        assertThat(a.nodeStats().invalidationsSent() - sentBefore).as("one invalidation message for the call").isEqualTo(1);
         assertThat(a.stats("put").puts()).isEqualTo(3);
         await().atMost(Duration.ofSeconds(5))
                 .untilAsserted(() -> assertThat(b.remember("put", 1L, String.class, () -> "reloaded")).isEqualTo("one"));
