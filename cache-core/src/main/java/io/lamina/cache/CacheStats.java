@@ -27,6 +27,7 @@ package io.lamina.cache;
  * @param lockWaits          misses that found the key's lock held by another node, waited, and got it
  * @param lockTimeouts       misses that found the key's lock held and gave up after {@code lockWait}
  * @param totalLockWaitNanos time misses spent waiting for another node's lock (both of the above)
+ * @param unaskedKeys        keys a {@code rememberAll} loader returned without being asked for them (ignored)
  */
 public record CacheStats(
         long requests,
@@ -50,10 +51,11 @@ public record CacheStats(
         long loadTimeouts,
         long lockWaits,
         long lockTimeouts,
-        long totalLockWaitNanos) {
+        long totalLockWaitNanos,
+        long unaskedKeys) {
 
     /** A snapshot with every counter at zero. */
-    public static final CacheStats EMPTY = new CacheStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    public static final CacheStats EMPTY = new CacheStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     /** Hits of either tier divided by requests; 1.0 when there were no requests. */
     public double hitRatio() {

@@ -1,6 +1,8 @@
 package io.lamina.cache;
 
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -66,6 +68,60 @@ public interface CacheTemplate extends AutoCloseable {
     <V> CompletableFuture<V> rememberAsync(String cache, Object key, TypeRef<V> type, AsyncLoader<? extends V> loader);
 
     /**
+     * The most keys one bulk loader call is given: {@code rememberAll} with more L1 misses loads them in groups of
+     * this size, one after the other.
+     */
+    int MAX_BATCH = 1000;
+
+    /**
+     * Returns the cached values of many keys at once, loading the missing ones with one call of {@code loader}.
+     *
+     * <p>Keys with the same string form ({@code "42"} and {@code 42L}) are one key; the first key object given is the
+     * one in the result and in the loader's set. The result is in the order of {@code keys} and holds every key whose
+     * value is non-null; keys the loader leaves out or maps to null are cached as null (unless {@code cacheNulls} is
+     * off) and absent from the result. L1 hits cost nothing; L1 misses are read from the remote tier in a constant
+     * number of round trips per server (per slot group on a cluster); the keys missing from both tiers are claimed
+     * with their fill leases in bulk, loaded with one loader call (chunks of {@link #MAX_BATCH}) and stored in bulk.
+     * Every promise of {@code remember} holds per key: a key another caller or node is loading is waited for (bounded
+     * by {@code lockWait}, then the lock-timeout policy) instead of loaded again; a key written or invalidated while
+     * the load runs is not stored with the loaded value; stats count per key.
+     *
+     * @return a new, modifiable map in the order of {@code keys}
+     * @throws NullPointerException if {@code keys}, an element of it, {@code type} or {@code loader} is null
+     * @throws IllegalArgumentException for an unsupported key type or a bad cache name, before any I/O
+     * @throws CacheLoaderException if the loader threw a checked exception or returned a null map
+     * @throws IllegalStateException if the loader asks for one of its own keys
+     */
+    <K, V> Map<K, V> rememberAll(String cache, Collection<? extends K> keys, Class<V> type, BulkLoader<K, ? extends V> loader);
+
+    /** As {@link #rememberAll(String, Collection, Class, BulkLoader)} for a generic type. */
+    <K, V> Map<K, V> rememberAll(String cache, Collection<? extends K> keys, TypeRef<V> type, BulkLoader<K, ? extends V> loader);
+
+    /** As {@link #rememberAll(String, Collection, Class, BulkLoader)}; the loader may set tags and TTLs per key. */
+    <K, V> Map<K, V> rememberAll(String cache, Collection<? extends K> keys, Class<V> type,
+            BulkContextLoader<K, ? extends V> loader);
+
+    /** As {@link #rememberAll(String, Collection, Class, BulkContextLoader)} for a generic type. */
+    <K, V> Map<K, V> rememberAll(String cache, Collection<? extends K> keys, TypeRef<V> type,
+            BulkContextLoader<K, ? extends V> loader);
+
+    /**
+     * Asynchronous {@code rememberAll}: argument errors are thrown at once; L1 hits of every key complete the future
+     * at once; otherwise the lookup and the loader run on the template's loader pool (never on a client I/O thread)
+     * and the caller's thread never blocks. Same semantics as {@link #rememberAll(String, Collection, Class, BulkLoader)}.
+     */
+    <K, V> CompletableFuture<Map<K, V>> rememberAllAsync(String cache, Collection<? extends K> keys, Class<V> type,
+            BulkLoader<K, ? extends V> loader);
+
+    /** As {@link #rememberAllAsync(String, Collection, Class, BulkLoader)} for a generic type. */
+    <K, V> CompletableFuture<Map<K, V>> rememberAllAsync(String cache, Collection<? extends K> keys, TypeRef<V> type,
+            BulkLoader<K, ? extends V> loader);
+
+    /** As {@link #rememberAllAsync(String, Collection, Class, BulkLoader)}; the loader may set tags and TTLs per key. */
+    <K, V> CompletableFuture<Map<K, V>> rememberAllAsync(String cache, Collection<? extends K> keys, Class<V> type,
+            BulkContextLoader<K, ? extends V> loader);
+
+    /**
      * The cached value of {@code key} without loading: {@code null} when nothing fresh is cached, a
      * {@link CachedValue} (whose value may be null for a cached null) when something is.
      */
@@ -79,6 +135,16 @@ public interface CacheTemplate extends AutoCloseable {
      * TTL. Other nodes drop their L1 copy; a load of the same key that is still running cannot overwrite it.
      */
     void put(String cache, Object key, Object value);
+
+    /**
+     * {@link #put(String, Object, Object)} of every entry (null values stored as the null sentinel, the cache's TTL,
+     * fenced against running loads), with the remote writes sent together and one invalidation message for the call.
+     * With the remote tier down the entries still land in L1, and nothing is thrown.
+     *
+     * @throws NullPointerException if {@code entries} or one of its keys is null
+     * @throws IllegalArgumentException for an unsupported key type, before any write
+     */
+    void putAll(String cache, Map<?, ?> entries);
 
     /** As {@link #put(String, Object, Object)} with this entry's TTL and tags. */
     void put(String cache, Object key, Object value, Duration ttl, String... tags);

@@ -48,6 +48,8 @@ public final class LaminaMeterNames {
     public static final String LOCK_WAIT_DURATION = "lamina.cache.lock.wait.duration";
     /** Counter: calls answered with a stale value kept by fail-safe (a load failed or timed out). Tags: cache, namespace. */
     public static final String STALE_SERVED = "lamina.cache.stale.served";
+    /** Keys a bulk loader returned without being asked for them (ignored): {@code lamina.cache.bulk.unasked{cache}}. */
+    public static final String BULK_UNASKED = "lamina.cache.bulk.unasked";
     /** Counter: loads that ran past the soft or hard timeout. Tags: cache, namespace. */
     public static final String LOAD_TIMEOUTS = "lamina.cache.load.timeouts";
     /** Counter: background refreshes. Tags: cache, namespace, result=started|completed|failed|rejected|skipped. */

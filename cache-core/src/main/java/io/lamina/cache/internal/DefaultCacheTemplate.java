@@ -223,6 +223,178 @@ public final class DefaultCacheTemplate implements CacheTemplate {
         });
     }
 
+    // ---- rememberAll ----------------------------------------------------------------------------------
+
+    @Override
+    public <K, V> java.util.Map<K, V> rememberAll(String cache, java.util.Collection<? extends K> keys, Class<V> type,
+            io.lamina.cache.BulkLoader<K, ? extends V> loader) {
+        return rememberAllAny(cache, keys, type, plain(loader));
+    }
+
+    @Override
+    public <K, V> java.util.Map<K, V> rememberAll(String cache, java.util.Collection<? extends K> keys, TypeRef<V> type,
+            io.lamina.cache.BulkLoader<K, ? extends V> loader) {
+        return rememberAllAny(cache, keys, type, plain(loader));
+    }
+
+    @Override
+    public <K, V> java.util.Map<K, V> rememberAll(String cache, java.util.Collection<? extends K> keys, Class<V> type,
+            io.lamina.cache.BulkContextLoader<K, ? extends V> loader) {
+        return rememberAllAny(cache, keys, type, withContext(loader));
+    }
+
+    @Override
+    public <K, V> java.util.Map<K, V> rememberAll(String cache, java.util.Collection<? extends K> keys, TypeRef<V> type,
+            io.lamina.cache.BulkContextLoader<K, ? extends V> loader) {
+        return rememberAllAny(cache, keys, type, withContext(loader));
+    }
+
+    @Override
+    public <K, V> CompletableFuture<java.util.Map<K, V>> rememberAllAsync(String cache, java.util.Collection<? extends K> keys,
+            Class<V> type, io.lamina.cache.BulkLoader<K, ? extends V> loader) {
+        return rememberAllAsyncAny(cache, keys, type, plain(loader));
+    }
+
+    @Override
+    public <K, V> CompletableFuture<java.util.Map<K, V>> rememberAllAsync(String cache, java.util.Collection<? extends K> keys,
+            TypeRef<V> type, io.lamina.cache.BulkLoader<K, ? extends V> loader) {
+        return rememberAllAsyncAny(cache, keys, type, plain(loader));
+    }
+
+    @Override
+    public <K, V> CompletableFuture<java.util.Map<K, V>> rememberAllAsync(String cache, java.util.Collection<? extends K> keys,
+            Class<V> type, io.lamina.cache.BulkContextLoader<K, ? extends V> loader) {
+        return rememberAllAsyncAny(cache, keys, type, withContext(loader));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static BulkPath.Invoker plain(io.lamina.cache.BulkLoader<?, ?> loader) {
+        Objects.requireNonNull(loader, "loader");
+        io.lamina.cache.BulkLoader<Object, ?> any = (io.lamina.cache.BulkLoader<Object, ?>) loader;
+        return (missing, ctx) -> any.load(missing);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static BulkPath.Invoker withContext(io.lamina.cache.BulkContextLoader<?, ?> loader) {
+        Objects.requireNonNull(loader, "loader");
+        io.lamina.cache.BulkContextLoader<Object, ?> any = (io.lamina.cache.BulkContextLoader<Object, ?>) loader;
+        return (missing, ctx) -> any.load(missing, (io.lamina.cache.BulkLoadContext) ctx);
+    }
+
+    /** The keys of a bulk call by string form, first key object first; checked before any I/O. */
+    private java.util.LinkedHashMap<String, Object> uniqueKeys(java.util.Collection<?> keys) {
+        Objects.requireNonNull(keys, "keys");
+        java.util.LinkedHashMap<String, Object> unique = new java.util.LinkedHashMap<>();
+        for (Object key : keys) {
+            if (key == null) {
+                throw new NullPointerException("keys holds a null element");
+            }
+            unique.putIfAbsent(context.keys().format(key), key);
+        }
+        return unique;
+    }
+
+    private <K, V> java.util.Map<K, V> rememberAllAny(String cacheName, java.util.Collection<?> keys, Object typeSpec,
+            BulkPath.Invoker loader) {
+        NamedCache cache = cache(cacheName);
+        Class<?> raw = Arguments.raw(typeSpec);
+        java.util.LinkedHashMap<String, Object> unique = uniqueKeys(keys);
+        java.util.Map<String, Object> values = new java.util.HashMap<>();
+        java.util.LinkedHashMap<String, Object> misses = l1Pass(cache, unique, typeSpec, raw, loader, values);
+        if (!misses.isEmpty()) {
+            values.putAll(cache.loadAll(misses, Arguments.type(typeSpec), raw, loader));
+        }
+        return result(cacheName, unique, values, raw);
+    }
+
+    /** Serves L1 hits into {@code values}; returns the misses. */
+    private java.util.LinkedHashMap<String, Object> l1Pass(NamedCache cache, java.util.Map<String, Object> unique, Object typeSpec,
+            Class<?> raw, BulkPath.Invoker loader, java.util.Map<String, Object> values) {
+        java.util.LinkedHashMap<String, Object> misses = new java.util.LinkedHashMap<>();
+        for (java.util.Map.Entry<String, Object> e : unique.entrySet()) {
+            L1Entry hit = cache.freshL1(e.getValue(), raw);
+            if (hit == null) {
+                misses.put(e.getKey(), e.getValue());
+                continue;
+            }
+            cache.stats().l1Hit(hit.value() == L1Entry.NULL);
+            if (hit.timed() && (hit.stale() || (hit.refreshAt() != Long.MAX_VALUE && context.clock().nanoTime() >= hit.refreshAt()))) {
+                afterHit(cache, hit, e.getValue(), typeSpec, raw, null, cache.singleOf(loader, e.getValue()));
+            }
+            values.put(e.getKey(), hit.value());
+        }
+        return misses;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <K, V> java.util.Map<K, V> result(String cacheName, java.util.Map<String, Object> unique,
+            java.util.Map<String, Object> values, Class<?> raw) {
+        java.util.LinkedHashMap<K, V> out = new java.util.LinkedHashMap<>();
+        for (java.util.Map.Entry<String, Object> e : unique.entrySet()) {
+            Object v = values.get(e.getKey());
+            if (v == null || v == L1Entry.NULL) {
+                continue;
+            }
+            if (!raw.isInstance(v)) {
+                throw new IllegalStateException("key " + e.getValue() + " of cache '" + cacheName + "' was loaded as "
+                        + v.getClass().getName() + " but requested as " + raw.getName());
+            }
+            out.put((K) e.getValue(), (V) v);
+        }
+        return out;
+    }
+
+    private <K, V> CompletableFuture<java.util.Map<K, V>> rememberAllAsyncAny(String cacheName, java.util.Collection<?> keys,
+            Object typeSpec, BulkPath.Invoker loader) {
+        NamedCache cache = cache(cacheName);
+        Class<?> raw = Arguments.raw(typeSpec);
+        java.util.LinkedHashMap<String, Object> unique = uniqueKeys(keys);
+        java.util.Map<String, Object> values = new java.util.HashMap<>();
+        java.util.LinkedHashMap<String, Object> misses = l1Pass(cache, unique, typeSpec, raw, loader, values);
+        if (misses.isEmpty()) {
+            return CompletableFuture.completedFuture(result(cacheName, unique, values, raw));
+        }
+        // the remote steps and the loader run on the loader pool: never on the caller's thread or a client I/O thread
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                values.putAll(cache.loadAll(misses, Arguments.type(typeSpec), raw, loader));
+                return result(cacheName, unique, values, raw);
+            }, context.loaders());
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new io.lamina.cache.CacheException("the loader pool of cache '" + cacheName
+                    + "' is full; rememberAllAsync of " + misses.size() + " keys was not started", e));
+        }
+    }
+
+    @Override
+    public void putAll(String cache, java.util.Map<?, ?> entries) {
+        NamedCache named = cache(cache);
+        Objects.requireNonNull(entries, "entries");
+        java.util.LinkedHashMap<String, Object> keyOf = new java.util.LinkedHashMap<>();
+        java.util.Map<String, Object> valueOf = new java.util.HashMap<>();
+        for (java.util.Map.Entry<?, ?> e : entries.entrySet()) {
+            if (e.getKey() == null) {
+                throw new NullPointerException("entries holds a null key");
+            }
+            String formatted = context.keys().format(e.getKey());
+            keyOf.putIfAbsent(formatted, e.getKey());
+            valueOf.put(formatted, e.getValue());
+        }
+        if (keyOf.isEmpty()) {
+            return;
+        }
+        java.util.LinkedHashMap<Object, Object> ordered = new java.util.LinkedHashMap<>();
+        keyOf.forEach((formatted, key) -> ordered.put(key, valueOf.get(formatted)));
+        named.putAll(ordered);
+        if (coherence != null) {
+            List<String> all = new ArrayList<>(keyOf.keySet());
+            for (int from = 0; from < all.size(); from += BusMessage.MAX_NAMES) {
+                int to = Math.min(all.size(), from + BusMessage.MAX_NAMES);
+                awaitPublish(coherence.publish(BusMessage.keys(context.nodeId(), named.name(), all.subList(from, to))), named);
+            }
+        }
+    }
+
     // ---- reads without loading, writes ----------------------------------------------------------------
 
     @Override

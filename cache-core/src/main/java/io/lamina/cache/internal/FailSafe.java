@@ -2,6 +2,8 @@ package io.lamina.cache.internal;
 
 import io.lamina.cache.AsyncLoader;
 import io.lamina.cache.internal.MissPath.Prepared;
+import io.lamina.cache.internal.envelope.Envelope;
+import io.lamina.cache.spi.RemoteKey;
 import io.lamina.cache.internal.l1.L1Entry;
 import io.lamina.cache.internal.load.Failures;
 import io.lamina.cache.internal.load.Flight;
@@ -39,6 +41,18 @@ final class FailSafe {
             return e.value();
         }
         return p != null && p.stale != null ? cache.miss().staleValue(p.stale, type, raw, p.key) : null;
+    }
+
+    /** As {@link #staleFor(Object, Type, Class, Prepared)} for one key of a bulk load. */
+    Object staleFor(Object key, Type type, Class<?> raw, Envelope stale, RemoteKey rk) {
+        if (!cache.options().failSafeOn()) {
+            return null;
+        }
+        L1Entry e = cache.l1().get(key);
+        if (e != null && e.tagsCurrent() && (e.value() == L1Entry.NULL || raw.isInstance(e.value()))) {
+            return e.value();
+        }
+        return stale != null ? cache.miss().staleValue(stale, type, raw, rk) : null;
     }
 
     /**

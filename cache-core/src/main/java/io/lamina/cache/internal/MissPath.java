@@ -282,7 +282,7 @@ final class MissPath {
      * the remote clock, the tag is older than the stamp of every lease that follows. A failure is ignored: the
      * fill creates the tag as before.
      */
-    private CompletableFuture<Void> ensureCacheTag() {
+    CompletableFuture<Void> ensureCacheTag() {
         String tag = cacheTag(cache.name());
         TagVersion view = cache.context().tags().version(tag);
         if (view.known()) {

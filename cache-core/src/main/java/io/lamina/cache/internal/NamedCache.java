@@ -55,6 +55,7 @@ public final class NamedCache {
     private final FailSafe failSafe;
     private final RefreshAhead refreshAhead;
     private final WritePath writes;
+    private final BulkPath bulk;
 
     public NamedCache(String name, ResolvedOptions options, TemplateContext context, RemoteAccess remote) {
         this.name = name;
@@ -66,6 +67,7 @@ public final class NamedCache {
         this.failSafe = new FailSafe(this);
         this.refreshAhead = new RefreshAhead(this);
         this.writes = new WritePath(this, remote);
+        this.bulk = new BulkPath(this, remote, failSafe, context.nodeId());
     }
 
     LocalTier l1() {
@@ -292,6 +294,42 @@ public final class NamedCache {
             stats.miss();
         }
         flight.future().complete(p.resolved);
+    }
+
+    // ---- the bulk miss ---------------------------------------------------------------------------------
+
+    /**
+     * The slow path of {@code rememberAll}: {@code misses} (string form → the caller's key) missed L1. Loads in
+     * groups of at most {@link io.lamina.cache.CacheTemplate#MAX_BATCH} keys. Returns each key's value by string form
+     * ({@link L1Entry#NULL} for null). See {@link BulkPath}.
+     */
+    public java.util.Map<String, Object> loadAll(java.util.Map<String, Object> misses, Type type, Class<?> raw, BulkPath.Invoker loader) {
+        if (misses.size() <= io.lamina.cache.CacheTemplate.MAX_BATCH) {
+            return bulk.load(misses, type, raw, loader);
+        }
+        java.util.Map<String, Object> out = new java.util.HashMap<>();
+        java.util.Map<String, Object> chunk = new java.util.LinkedHashMap<>();
+        for (java.util.Map.Entry<String, Object> e : misses.entrySet()) {
+            chunk.put(e.getKey(), e.getValue());
+            if (chunk.size() == io.lamina.cache.CacheTemplate.MAX_BATCH) {
+                out.putAll(bulk.load(chunk, type, raw, loader));
+                chunk = new java.util.LinkedHashMap<>();
+            }
+        }
+        if (!chunk.isEmpty()) {
+            out.putAll(bulk.load(chunk, type, raw, loader));
+        }
+        return out;
+    }
+
+    /** The bulk loader as the loader of one key, for a refresh-ahead of a key {@code rememberAll} found in L1. */
+    public ContextLoader<Object> singleOf(BulkPath.Invoker loader, Object key) {
+        return bulk.single(loader, key, context.keys().format(key));
+    }
+
+    /** See {@link WritePath#putAll}. */
+    public void putAll(java.util.Map<Object, Object> entries) {
+        writes.putAll(entries);
     }
 
     // ---- the asynchronous miss ------------------------------------------------------------------------

@@ -58,6 +58,65 @@ final class WritePath {
     }
 
     /**
+     * {@link #put} of every entry with the cache's TTL: the remote writes go out together (one bulk call), then L1
+     * with the same fencing as {@code put}. A null value is stored as the null sentinel (removed with
+     * {@code cacheNulls} off).
+     */
+    public void putAll(java.util.Map<Object, Object> entries) {
+        ResolvedOptions options = cache.options();
+        List<Object> keys = new java.util.ArrayList<>(entries.size());
+        List<String> formatted = new java.util.ArrayList<>(entries.size());
+        List<Object> values = new java.util.ArrayList<>(entries.size());
+        long[] ttlNanos = new long[entries.size()];
+        int n = 0;
+        for (java.util.Map.Entry<Object, Object> e : entries.entrySet()) {
+            keys.add(e.getKey());
+            formatted.add(cache.context().keys().format(e.getKey()));
+            values.add(e.getValue());
+            ttlNanos[n++] = options.jitteredNanos(e.getValue() == null ? options.nullTtl() : options.ttl());
+            cache.stats().put();
+        }
+        if (remote != null) {
+            List<String> all = cache.miss().withCacheTag(List.of());
+            long[] versions = remote.await(cache.miss().tagVersions(all, cache.context().tags().sequence()), Duration.ZERO, null,
+                    "versions of tags " + all, cache.stats());
+            List<RemoteKey> rks = new java.util.ArrayList<>(n);
+            List<byte[]> bytes = new java.util.ArrayList<>(n);
+            List<Duration> ttls = new java.util.ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                RemoteKey rk = new RemoteKey(cache.context().namespace(), cache.name(), formatted.get(i));
+                rks.add(rk);
+                byte[] encoded = null;
+                Object value = values.get(i);
+                if (versions != null && (value != null || options.cacheNulls())) {
+                    try {
+                        encoded = cache.miss().envelope(value, null, ttlNanos[i], all, versions).encode();
+                    } catch (CodecException e) {
+                        remote.unreadable("value put at " + rk + " (not stored remotely; the key is invalidated there)", e, cache.stats());
+                    }
+                }
+                bytes.add(encoded);   // null: invalidated there, which fences running loads just the same
+                ttls.add(Duration.ofNanos(Durations.saturatedAdd(ttlNanos[i], Durations.toNanos(options.failSafe()))));
+            }
+            remote.await(remote.start(() -> remote.tier().putAll(rks, bytes, ttls)), Duration.ZERO, null,
+                    "put of " + n + " keys", cache.stats());
+        }
+        for (int i = 0; i < n; i++) {
+            Object value = values.get(i);
+            String f = formatted.get(i);
+            L1Entry entry = options.l1Enabled() && (value != null || options.cacheNulls())
+                    ? cache.entry(keys.get(i), f, value, ttlNanos[i], List.of(), null, Long.MIN_VALUE) : null;
+            cache.l1().map().compute(keys.get(i), (k, current) -> {
+                cache.fence(f);
+                if (entry != null) {
+                    cache.l1().indexed(entry);
+                }
+                return entry;
+            });
+        }
+    }
+
+    /**
      * The envelope of a put: its tags' versions are this JVM's view, or Redis's when unknown (created
      * now if Redis has none). Blocks on the remote tier for unknown tags only.
      */

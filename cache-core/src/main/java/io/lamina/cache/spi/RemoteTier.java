@@ -1,6 +1,9 @@
 package io.lamina.cache.spi;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -62,6 +65,66 @@ public interface RemoteTier extends AutoCloseable {
      * stamp, so a tag first seen by that load is current; before its lease, with 0, so its stamp is above it.
      */
     CompletionStage<Long> ensureTag(TagKey tag, long stamp, Duration ttl);
+
+    // ---- bulk operations (rememberAll, putAll) ---------------------------------------------------------
+    // The defaults loop over the single-key methods, all started at once, so any implementation works; an
+    // efficient one sends a constant number of commands per server (per cluster slot: keys of one script or
+    // MGET must share a slot).
+
+    /**
+     * The stored bytes of each key (null where absent), in the order of {@code keys}. Fails as a whole when any
+     * read fails.
+     */
+    default CompletionStage<List<byte[]>> getAll(List<RemoteKey> keys) {
+        List<CompletableFuture<byte[]>> reads = new ArrayList<>(keys.size());
+        for (RemoteKey key : keys) {
+            reads.add(get(key).toCompletableFuture());
+        }
+        return all(reads);
+    }
+
+    /**
+     * {@link #getOrLease} of each key with {@code onlyIfFree}: reads every entry and takes each free fill lease
+     * for its token. Results in the order of {@code keys}; fails as a whole when any step fails (leases already
+     * taken then run out after {@code leaseTtl}).
+     */
+    default CompletionStage<List<LeaseResult>> leaseAll(List<RemoteKey> keys, List<String> tokens, Duration leaseTtl) {
+        List<CompletableFuture<LeaseResult>> leases = new ArrayList<>(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            leases.add(getOrLease(keys.get(i), tokens.get(i), leaseTtl, true).toCompletableFuture());
+        }
+        return all(leases);
+    }
+
+    /** {@link #fill} of each key; whether each was stored, in the order of {@code keys}. */
+    default CompletionStage<List<Boolean>> fillAll(List<RemoteKey> keys, List<String> tokens, List<byte[]> values,
+            List<Duration> ttls) {
+        List<CompletableFuture<Boolean>> fills = new ArrayList<>(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            fills.add(fill(keys.get(i), tokens.get(i), values.get(i), ttls.get(i)).toCompletableFuture());
+        }
+        return all(fills);
+    }
+
+    /** {@link #put} of each key (a null value: {@link #invalidate} of it). */
+    default CompletionStage<Void> putAll(List<RemoteKey> keys, List<byte[]> values, List<Duration> ttls) {
+        List<CompletableFuture<Void>> puts = new ArrayList<>(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            byte[] value = values.get(i);
+            puts.add((value == null ? invalidate(keys.get(i)) : put(keys.get(i), value, ttls.get(i))).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(puts.toArray(new CompletableFuture<?>[0]));
+    }
+
+    private static <T> CompletableFuture<List<T>> all(List<CompletableFuture<T>> stages) {
+        return CompletableFuture.allOf(stages.toArray(new CompletableFuture<?>[0])).thenApply(ignored -> {
+            List<T> out = new ArrayList<>(stages.size());
+            for (CompletableFuture<T> stage : stages) {
+                out.add(stage.join());
+            }
+            return out;
+        });
+    }
 
     /** The invalidation bus between the nodes of a namespace, or null if this tier has none. */
     InvalidationBus bus();

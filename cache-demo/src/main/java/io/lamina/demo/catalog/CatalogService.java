@@ -3,6 +3,7 @@ package io.lamina.demo.catalog;
 import io.lamina.cache.CacheTemplate;
 import io.lamina.cache.TypeRef;
 import io.lamina.cache.spring.Cached;
+import io.lamina.cache.spring.CachedAll;
 import io.lamina.cache.spring.Invalidate;
 import io.lamina.cache.spring.InvalidateTags;
 import java.util.List;
@@ -47,6 +48,18 @@ public class CatalogService {
     @Cached(cache = PRODUCTS, key = "#id", tags = "'category:' + #result.categoryId()")
     public Product product(long id) {
         return repository.find(id);
+    }
+
+    /**
+     * A page of products in one go: {@code @CachedAll} caches each under the key {@link #product(long)} uses, and
+     * the repository is asked once, for the ids no tier has.
+     *
+     * @param ids product ids
+     * @return the products among them, by id, in the order of {@code ids}
+     */
+    @CachedAll(cache = PRODUCTS, tags = "'category:' + #result.categoryId()")
+    public java.util.Map<Long, Product> products(java.util.Collection<Long> ids) {
+        return repository.findAll(ids);
     }
 
     /**

@@ -19,7 +19,9 @@ public final class QueryCounter {
         /** the stock level of one product */
         STOCK,
         /** an update of one product */
-        UPDATE
+        UPDATE,
+        /** the products of a list of ids (one statement for the whole list) */
+        PAGE
     }
 
     private final Map<Kind, LongAdder> counts = new EnumMap<>(Kind.class);

@@ -34,7 +34,7 @@ public final class Tour {
         PrintStream out = new PrintStream(new Tee(console, text), true, StandardCharsets.UTF_8);
         List<Chart> charts;
         List<TourStep> steps = List.of(new PenetrationStep(1_000_000), new BreakdownStep(), new AvalancheStep(),
-                new TagInvalidationStep(), new RedisOutageStep(), new HitRatioStep());
+                new TagInvalidationStep(), new BatchStep(), new RedisOutageStep(), new HitRatioStep());
         List<StepResult> results = new ArrayList<>();
         try (TourCluster cluster = TourCluster.start(options, LaunchArgs.of(args), args.contains("--redis-cluster"))) {
             out.println();

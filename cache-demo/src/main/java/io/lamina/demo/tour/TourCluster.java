@@ -28,6 +28,7 @@ final class TourCluster implements AutoCloseable {
     private final TourOptions options;
     private final TourRedis redis;
     private final QueryCounter queries = new QueryCounter();
+    private final List<CountingTier> countingTiers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final SimulatedLatency latency;
     private final List<TourNode> nodes = new ArrayList<>();
     private final List<Chart> charts = new ArrayList<>();
@@ -81,6 +82,17 @@ final class TourCluster implements AutoCloseable {
                 .initializers(ctx -> {
                     ctx.getBeanFactory().registerSingleton("queryCounter", queries);
                     ctx.getBeanFactory().registerSingleton("simulatedLatency", latency);
+                    // the batch step counts the calls each node makes into its Redis tier
+                    ctx.getBeanFactory().registerSingleton("tourCountingTier",
+                            (io.lamina.cache.spring.boot.LaminaCacheTemplateCustomizer) builder -> {
+                                io.lamina.cache.spi.RemoteTier tier = ctx.getBeanFactory()
+                                        .getBeanProvider(io.lamina.cache.spi.RemoteTier.class).getIfUnique();
+                                if (tier != null) {
+                                    CountingTier counting = new CountingTier(tier);
+                                    countingTiers.add(counting);
+                                    builder.remote(counting);
+                                }
+                            });
                 })
                 .run(args.toArray());
         return new TourNode(name, context);
@@ -92,6 +104,11 @@ final class TourCluster implements AutoCloseable {
 
     TourRedis redis() {
         return redis;
+    }
+
+    /** Calls both nodes made into their Redis tiers so far (see {@link CountingTier}). */
+    long tierCalls() {
+        return countingTiers.stream().mapToLong(CountingTier::calls).sum();
     }
 
     QueryCounter queries() {

@@ -18,7 +18,7 @@ class QuickTourTest {
         TourReport report = Tour.run(TourOptions.quick(), List.of(), System.out);
 
         assertThat(report.results()).extracting(StepResult::step)
-                .containsExactly("penetration", "breakdown", "avalanche", "tags", "redis outage", "hit ratios");
+                .containsExactly("penetration", "breakdown", "avalanche", "tags", "batch", "redis outage", "hit ratios");
         assertThat(report.failures()).as("steps whose promise did not hold").isEmpty();
         assertThat(report.elapsedNanos()).as("quick tour duration").isLessThan(30_000_000_000L);
     }

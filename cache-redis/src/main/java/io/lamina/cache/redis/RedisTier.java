@@ -207,6 +207,28 @@ public final class RedisTier implements RemoteTier {
     }
 
     @Override
+    public CompletionStage<java.util.List<byte[]>> getAll(java.util.List<RemoteKey> keys) {
+        return store.getAll(keys);
+    }
+
+    @Override
+    public CompletionStage<java.util.List<LeaseResult>> leaseAll(java.util.List<RemoteKey> keys, java.util.List<String> tokens,
+            Duration leaseTtl) {
+        return store.leaseAll(keys, tokens, leaseTtl);
+    }
+
+    @Override
+    public CompletionStage<java.util.List<Boolean>> fillAll(java.util.List<RemoteKey> keys, java.util.List<String> tokens,
+            java.util.List<byte[]> values, java.util.List<Duration> ttls) {
+        return store.fillAll(keys, tokens, values, ttls);
+    }
+
+    @Override
+    public CompletionStage<Void> putAll(java.util.List<RemoteKey> keys, java.util.List<byte[]> values, java.util.List<Duration> ttls) {
+        return store.putAll(keys, values, ttls);
+    }
+
+    @Override
     public CompletionStage<Long> invalidateTag(TagKey tag, Duration ttl) {
         return store.invalidateTag(tag, ttl);
     }

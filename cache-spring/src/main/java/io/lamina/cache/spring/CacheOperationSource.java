@@ -42,7 +42,7 @@ import org.springframework.util.ReflectionUtils;
 final class CacheOperationSource {
 
     private static final Set<Class<? extends Annotation>> ANNOTATIONS =
-            Set.of(Cached.class, Invalidate.class, Invalidate.List.class, InvalidateTags.class);
+            Set.of(Cached.class, CachedAll.class, Invalidate.class, Invalidate.List.class, InvalidateTags.class);
 
     static final String MONO = "reactor.core.publisher.Mono";
     static final String FLUX = "reactor.core.publisher.Flux";
@@ -51,7 +51,7 @@ final class CacheOperationSource {
     private static final String KOTLIN_FLOW = "kotlinx.coroutines.flow.Flow";
     private static final String CONTINUATION = "kotlin.coroutines.Continuation";
 
-    private static final MethodOperations NONE = new MethodOperations(null, "", null, List.of(), null, false);
+    private static final MethodOperations NONE = new MethodOperations(null, "", null, null, List.of(), null, false);
 
     private final SpelExpressionParser parser = new SpelExpressionParser();
     private final Map<MethodClassKey, MethodOperations> operations = new ConcurrentHashMap<>();
@@ -91,12 +91,17 @@ final class CacheOperationSource {
         Cached cached = AnnotatedElementUtils.findMergedAnnotation(specific, Cached.class);
         Set<Invalidate> invalidates = AnnotatedElementUtils.findMergedRepeatableAnnotations(specific, Invalidate.class);
         InvalidateTags tags = AnnotatedElementUtils.findMergedAnnotation(specific, InvalidateTags.class);
-        if (cached == null && invalidates.isEmpty() && tags == null) {
+        CachedAll cachedAll = AnnotatedElementUtils.findMergedAnnotation(specific, CachedAll.class);
+        if (cached == null && cachedAll == null && invalidates.isEmpty() && tags == null) {
             return NONE;
         }
         String description = describe(specific, targetClass);
+        if (cached != null && cachedAll != null) {
+            throw new IllegalStateException("@Cached and @CachedAll on " + description + ": use one of them");
+        }
         return new MethodOperations(specific, description,
                 cached == null ? null : cached(cached, specific, targetClass, description),
+                cachedAll == null ? null : cachedAll(cachedAll, specific, targetClass, description),
                 invalidates.stream().map(i -> invalidate(i, description)).toList(),
                 tags == null ? null : tags(tags, description),
                 isOrExtends(specific.getReturnType(), MONO) || isOrExtends(specific.getReturnType(), FLUX));
@@ -141,6 +146,48 @@ final class CacheOperationSource {
         }
         Type type = concrete(valueType, at);
         return new CachedOperation(cache, key, ttl, nullTtl, tags, condition, unless, kind, TypeRef.of(type));
+    }
+
+    private MethodOperations.CachedAllOperation cachedAll(CachedAll a, Method method, Class<?> targetClass, String where) {
+        String at = "@CachedAll on " + where;
+        String cache = cacheName(a.cache(), at);
+        Duration ttl = duration(a.ttl(), at, "ttl");
+        Duration nullTtl = duration(a.nullTtl(), at, "nullTtl");
+        Expression key = parse(a.key(), at, "key");
+        Expression id = parse(a.id(), at, "id");
+        List<Expression> tags = parseAll(a.tags(), at, "tag");
+        int idsIndex = -1;
+        Class<?>[] parameters = method.getParameterTypes();
+        for (int i = 0; i < parameters.length; i++) {
+            if (parameters[i] == java.util.Collection.class || parameters[i] == List.class || parameters[i] == Set.class) {
+                if (idsIndex >= 0) {
+                    throw new IllegalStateException(at + ": more than one parameter is a Collection, List or Set of ids");
+                }
+                idsIndex = i;
+            }
+        }
+        if (idsIndex < 0) {
+            throw new IllegalStateException(at + ": the ids must be a parameter declared as Collection, List or Set");
+        }
+        ResolvableType returned = ResolvableType.forMethodReturnType(method, targetClass);
+        Class<?> raw = returned.resolve();
+        ResolvableType valueType;
+        boolean list;
+        if (raw == Map.class) {
+            list = false;
+            valueType = returned.getGeneric(1);
+        } else if (raw == List.class) {
+            list = true;
+            valueType = returned.getGeneric(0);
+            if (id == null) {
+                throw new IllegalStateException(at + ": a List result needs id, the expression that gives each element's id");
+            }
+        } else {
+            throw new IllegalStateException(at + ": the method must return a Map<id, value> or a List<value>, not " + returned);
+        }
+        Type type = concrete(valueType, at);
+        return new MethodOperations.CachedAllOperation(cache, key, id, tags, ttl, nullTtl, idsIndex, parameters[idsIndex] == Set.class, list,
+                TypeRef.of(type));
     }
 
     /**

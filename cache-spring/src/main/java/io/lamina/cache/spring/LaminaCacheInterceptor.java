@@ -69,7 +69,9 @@ final class LaminaCacheInterceptor implements MethodInterceptor {
         call.invalidate(true, null);
         Object returned;
         CachedOperation cached = ops.cached();
-        if (cached != null && call.condition(cached.condition())) {
+        if (ops.cachedAll() != null) {
+            returned = call.rememberAll(ops.cachedAll());
+        } else if (cached != null && call.condition(cached.condition())) {
             returned = switch (cached.kind()) {
                 case VALUE -> call.remember(cached);
                 case OPTIONAL -> Optional.ofNullable(call.remember(cached));
@@ -157,6 +159,115 @@ final class LaminaCacheInterceptor implements MethodInterceptor {
             } catch (MethodFailure failure) {
                 throw failure.getCause();
             }
+        }
+
+        /** {@link CachedAll}: every id through {@code rememberAll}; the method runs once, for the missing ids only. */
+        Object rememberAll(MethodOperations.CachedAllOperation op) throws Throwable {
+            Object[] args = invocation.getArguments();
+            Collection<?> ids = (Collection<?>) args[op.idsIndex()];
+            if (ids == null) {
+                throw new NullPointerException("@CachedAll on " + ops.description() + ": the ids are null");
+            }
+            java.util.Map<Object, Object> idOfKey = new java.util.LinkedHashMap<>();
+            List<Object> keys = new ArrayList<>(ids.size());
+            for (Object id : ids) {
+                if (id == null) {
+                    throw new NullPointerException("@CachedAll on " + ops.description() + ": the ids hold a null");
+                }
+                Object key = keyOfId(op, id);
+                keys.add(key);
+                idOfKey.putIfAbsent(key, id);
+            }
+            java.util.Map<Object, Object> found;
+            try {
+                found = template().rememberAll(op.cache(), keys, op.type(), (missing, ctx) -> {
+                    Collection<Object> missingIds = op.setOfIds() ? new java.util.LinkedHashSet<>() : new ArrayList<>();
+                    for (Object key : missing) {
+                        missingIds.add(idOfKey.get(key));
+                    }
+                    Object[] narrowed = args.clone();
+                    narrowed[op.idsIndex()] = missingIds;
+                    Object result;
+                    try {
+                        result = invocation instanceof ProxyMethodInvocation proxied
+                                ? proxied.invocableClone(narrowed).proceed() : invocation.proceed();
+                    } catch (Throwable t) {
+                        throw unchecked(t);
+                    }
+                    java.util.Map<Object, Object> byKey = new java.util.HashMap<>();
+                    java.util.Map<Object, Object> idByKey = new java.util.HashMap<>();
+                    if (result instanceof List<?> list && op.listResult()) {
+                        for (Object element : list) {
+                            if (element != null) {
+                                Object id = idOf(op, element);
+                                Object key = keyOfId(op, id);
+                                byKey.put(key, element);
+                                idByKey.put(key, id);
+                            }
+                        }
+                    } else if (result instanceof java.util.Map<?, ?> map && !op.listResult()) {
+                        map.forEach((id, value) -> {
+                            if (id != null) {
+                                Object key = keyOfId(op, id);
+                                byKey.put(key, value);
+                                idByKey.put(key, id);
+                            }
+                        });
+                    } else if (result != null) {
+                        throw new IllegalStateException(ops.description() + " returned a " + result.getClass().getName()
+                                + " where @CachedAll expects a " + (op.listResult() ? "List" : "Map"));
+                    }
+                    for (Object key : missing) {
+                        Object value = byKey.get(key);
+                        if (value != null && !op.tags().isEmpty()) {
+                            context.setVariable("result", value);
+                            context.setVariable("id", idByKey.get(key));
+                            List<String> tags = tags(op.tags(), false);
+                            if (!tags.isEmpty()) {
+                                ctx.tags(key, tags);
+                            }
+                        }
+                        Duration ttl = value == null ? op.nullTtl() : op.ttl();
+                        if (ttl != null) {
+                            ctx.ttl(key, ttl);
+                        }
+                    }
+                    return byKey;
+                });
+            } catch (MethodFailure failure) {
+                throw failure.getCause();
+            }
+            if (op.listResult()) {
+                return new ArrayList<>(found.values());
+            }
+            java.util.Map<Object, Object> out = new java.util.LinkedHashMap<>();
+            found.forEach((key, value) -> out.put(idOfKey.get(key), value));
+            return out;
+        }
+
+        private Object keyOfId(MethodOperations.CachedAllOperation op, Object id) {
+            if (op.key() == null) {
+                return id;
+            }
+            context.setVariable("id", id);
+            Object key = op.key().getValue(context);
+            if (key == null) {
+                throw new NullPointerException("@CachedAll on " + ops.description() + ": key '" + op.key().getExpressionString()
+                        + "' gave null");
+            }
+            return key;
+        }
+
+        private Object idOf(MethodOperations.CachedAllOperation op, Object element) {
+            org.springframework.expression.spel.support.StandardEvaluationContext on =
+                    new org.springframework.expression.spel.support.StandardEvaluationContext(element);
+            on.setVariable("element", element);
+            Object id = op.id().getValue(on);
+            if (id == null) {
+                throw new NullPointerException("@CachedAll on " + ops.description() + ": id '" + op.id().getExpressionString()
+                        + "' gave null for an element");
+            }
+            return id;
         }
 
         Object cachedKey(CachedOperation op) {

@@ -12,12 +12,14 @@ import org.springframework.expression.Expression;
  * @param method      the most specific method (its parameter names feed the expressions)
  * @param description {@code com.x.ProductService.find(long)}, for messages
  * @param cached      the {@link Cached} operation, or null
+ * @param cachedAll   the {@link CachedAll} operation, or null
  * @param invalidates the {@link Invalidate} operations
  * @param tags        the {@link InvalidateTags} operation, or null
  * @param reactive    whether the method returns a Reactor {@code Mono} or {@code Flux} (after-invocation work then
  *                    waits for its completion)
  */
-record MethodOperations(Method method, String description, CachedOperation cached, List<InvalidateOperation> invalidates,
+record MethodOperations(Method method, String description, CachedOperation cached, CachedAllOperation cachedAll,
+        List<InvalidateOperation> invalidates,
         TagsOperation tags, boolean reactive) {
 
     /** How a {@link Cached} method's return value relates to the cached value. */
@@ -37,6 +39,15 @@ record MethodOperations(Method method, String description, CachedOperation cache
     /** {@link Cached}, parsed. Null expressions and durations mean "not given". */
     record CachedOperation(String cache, Expression key, Duration ttl, Duration nullTtl, List<Expression> tags,
             Expression condition, Expression unless, Kind kind, TypeRef<Object> type) {
+    }
+
+    /**
+     * {@link CachedAll}, parsed: the index of the ids parameter, whether it is a {@code Set} (else a List is passed),
+     * whether the method returns a List (else a Map), and the element type.
+     */
+    record CachedAllOperation(String cache, Expression key, Expression id, List<Expression> tags, Duration ttl, Duration nullTtl,
+            int idsIndex,
+            boolean setOfIds, boolean listResult, TypeRef<Object> type) {
     }
 
     /** One {@link Invalidate}, parsed; a null key means the default key. */

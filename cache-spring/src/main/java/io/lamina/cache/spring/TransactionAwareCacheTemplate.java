@@ -91,6 +91,15 @@ public final class TransactionAwareCacheTemplate implements CacheTemplate {
     }
 
     @Override
+    public void putAll(String cache, java.util.Map<?, ?> entries) {
+        Objects.requireNonNull(cache, "cache");
+        Objects.requireNonNull(entries, "entries");
+        java.util.Map<Object, Object> copy = new java.util.LinkedHashMap<>(entries);
+        copy.keySet().forEach(k -> Objects.requireNonNull(k, "entries holds a null key"));
+        write(() -> copy.keySet().forEach(k -> target.invalidate(cache, k)), () -> target.putAll(cache, copy));
+    }
+
+    @Override
     public void invalidate(String cache, Object key) {
         Objects.requireNonNull(cache, "cache");
         Objects.requireNonNull(key, "key");
@@ -177,6 +186,48 @@ public final class TransactionAwareCacheTemplate implements CacheTemplate {
     @Override
     public <V> CompletableFuture<V> rememberAsync(String cache, Object key, TypeRef<V> type, AsyncLoader<? extends V> loader) {
         return target.rememberAsync(cache, key, type, loader);
+    }
+
+    @Override
+    public <K, V> java.util.Map<K, V> rememberAll(String cache, java.util.Collection<? extends K> keys, Class<V> type,
+            io.lamina.cache.BulkLoader<K, ? extends V> loader) {
+        return target.rememberAll(cache, keys, type, loader);
+    }
+
+    @Override
+    public <K, V> java.util.Map<K, V> rememberAll(String cache, java.util.Collection<? extends K> keys, TypeRef<V> type,
+            io.lamina.cache.BulkLoader<K, ? extends V> loader) {
+        return target.rememberAll(cache, keys, type, loader);
+    }
+
+    @Override
+    public <K, V> java.util.Map<K, V> rememberAll(String cache, java.util.Collection<? extends K> keys, Class<V> type,
+            io.lamina.cache.BulkContextLoader<K, ? extends V> loader) {
+        return target.rememberAll(cache, keys, type, loader);
+    }
+
+    @Override
+    public <K, V> java.util.Map<K, V> rememberAll(String cache, java.util.Collection<? extends K> keys, TypeRef<V> type,
+            io.lamina.cache.BulkContextLoader<K, ? extends V> loader) {
+        return target.rememberAll(cache, keys, type, loader);
+    }
+
+    @Override
+    public <K, V> CompletableFuture<java.util.Map<K, V>> rememberAllAsync(String cache, java.util.Collection<? extends K> keys,
+            Class<V> type, io.lamina.cache.BulkLoader<K, ? extends V> loader) {
+        return target.rememberAllAsync(cache, keys, type, loader);
+    }
+
+    @Override
+    public <K, V> CompletableFuture<java.util.Map<K, V>> rememberAllAsync(String cache, java.util.Collection<? extends K> keys,
+            TypeRef<V> type, io.lamina.cache.BulkLoader<K, ? extends V> loader) {
+        return target.rememberAllAsync(cache, keys, type, loader);
+    }
+
+    @Override
+    public <K, V> CompletableFuture<java.util.Map<K, V>> rememberAllAsync(String cache, java.util.Collection<? extends K> keys,
+            Class<V> type, io.lamina.cache.BulkContextLoader<K, ? extends V> loader) {
+        return target.rememberAllAsync(cache, keys, type, loader);
     }
 
     @Override

@@ -110,6 +110,7 @@ public final class MicrometerMetrics implements TemplateMetrics {
                 TAG_RESULT, "miss");
         counter(LaminaMeterNames.NULL_HITS, s, StatsCounter::nullHits, "hits that returned a cached null", tags);
         counter(LaminaMeterNames.STALE_SERVED, s, StatsCounter::staleServedCount, "stale values served by fail-safe", tags);
+        counter(LaminaMeterNames.BULK_UNASKED, s, StatsCounter::unaskedKeys, "keys a bulk loader returned unasked (ignored)", tags);
         counter(LaminaMeterNames.LOAD_TIMEOUTS, s, StatsCounter::loadTimeouts, "loads past the soft or hard timeout", tags);
         counter(LaminaMeterNames.REFRESHES, s, StatsCounter::refreshesStarted, REFRESHES_HELP, tags, TAG_RESULT, "started");
         counter(LaminaMeterNames.REFRESHES, s, StatsCounter::refreshesCompleted, REFRESHES_HELP, tags,

@@ -14,6 +14,7 @@ public final class StatsCounter {
     private final LongAdder loadFailures = new LongAdder();
     private final LongAdder loadNanos = new LongAdder();
     private final LongAdder puts = new LongAdder();
+    private final LongAdder unaskedKeys = new LongAdder();
     private final LongAdder evictions = new LongAdder();
     private final LongAdder l2Errors = new LongAdder();
     private final LongAdder decodeFailures = new LongAdder();
@@ -91,6 +92,15 @@ public final class StatsCounter {
     public void loadFailure(long nanos) {
         loadFailures.increment();
         loadNanos.add(nanos);
+    }
+
+    /** Keys a bulk loader returned that it was not asked for (ignored). */
+    public void unaskedKeys(long count) {
+        unaskedKeys.add(count);
+    }
+
+    public long unaskedKeys() {
+        return unaskedKeys.sum();
     }
 
     public void put() {
@@ -202,6 +212,7 @@ public final class StatsCounter {
         return new CacheStats(h1 + h2 + m, h1, h2, m, nullHits.sum(), loadSuccesses.sum(), loadFailures.sum(),
                 loadNanos.sum(), puts.sum(), evictions.sum(), l2Errors.sum(), decodeFailures.sum(), staleServed.sum(),
                 refreshesStarted.sum(), refreshesCompleted.sum(), refreshesFailed.sum(), refreshesRejected.sum(),
-                refreshesSkipped.sum(), loadTimeouts.sum(), lockWaitsAcquired.sum(), lockTimeouts.sum(), lockWaitNanos.sum());
+                refreshesSkipped.sum(), loadTimeouts.sum(), lockWaitsAcquired.sum(), lockTimeouts.sum(), lockWaitNanos.sum(),
+                unaskedKeys.sum());
     }
 }

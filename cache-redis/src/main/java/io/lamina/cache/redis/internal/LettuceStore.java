@@ -12,8 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -49,6 +53,9 @@ public final class LettuceStore implements AutoCloseable {
     private final Script releaseLease = new Script(Scripts.RELEASE_LEASE);
     private final Script tagInvalidate = new Script(Scripts.TAG_INVALIDATE);
     private final Script tagEnsure = new Script(Scripts.TAG_ENSURE);
+    private final Script leaseAll = new Script(Scripts.LEASE_ALL);
+    private final Script fillAll = new Script(Scripts.FILL_ALL);
+    private final Script putAll = new Script(Scripts.PUT_ALL);
 
     public LettuceStore(Supplier<CompletionStage<? extends StatefulConnection<byte[], byte[]>>> connector,
             Function<StatefulConnection<byte[], byte[]>, RedisClusterAsyncCommands<byte[], byte[]>> commandsOf,
@@ -105,6 +112,102 @@ public final class LettuceStore implements AutoCloseable {
         byte[] entry = RedisKeys.bytes(RedisKeys.entry(key));
         byte[] lease = RedisKeys.bytes(RedisKeys.lease(key));
         return guard.call(routes.data(entry), () -> commands().thenCompose(c -> c.del(entry, lease)).thenApply(ignored -> null));
+    }
+
+    // ---- bulk: one MGET or script per slot group (one group on a single Redis), all groups sent at once --------
+
+    /** Indices of {@code keys} by the group of their entry key, in first-seen order. */
+    private Map<Integer, List<Integer>> groups(List<RemoteKey> keys) {
+        Map<Integer, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < keys.size(); i++) {
+            groups.computeIfAbsent(routes.group(RedisKeys.bytes(RedisKeys.entry(keys.get(i)))), g -> new ArrayList<>()).add(i);
+        }
+        return groups;
+    }
+
+    /** KEYS of a bulk script: entry and lease of each key of one group. */
+    private static byte[][] entryAndLease(List<RemoteKey> keys, List<Integer> group) {
+        byte[][] out = new byte[group.size() * 2][];
+        for (int j = 0; j < group.size(); j++) {
+            RemoteKey key = keys.get(group.get(j));
+            out[2 * j] = RedisKeys.bytes(RedisKeys.entry(key));
+            out[2 * j + 1] = RedisKeys.bytes(RedisKeys.lease(key));
+        }
+        return out;
+    }
+
+    public CompletableFuture<List<byte[]>> getAll(List<RemoteKey> keys) {
+        byte[][] values = new byte[keys.size()][];
+        List<CompletableFuture<?>> parts = new ArrayList<>();
+        for (List<Integer> group : groups(keys).values()) {
+            byte[][] entries = new byte[group.size()][];
+            for (int j = 0; j < group.size(); j++) {
+                entries[j] = RedisKeys.bytes(RedisKeys.entry(keys.get(group.get(j))));
+            }
+            parts.add(guard.call(routes.data(entries[0]), () -> commands().thenCompose(c -> c.mget(entries))).thenAccept(reply -> {
+                for (int j = 0; j < group.size(); j++) {
+                    values[group.get(j)] = reply.get(j).getValueOrElse(null);
+                }
+            }));
+        }
+        return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(ignored -> Arrays.asList(values));
+    }
+
+    public CompletableFuture<List<LeaseResult>> leaseAll(List<RemoteKey> keys, List<String> tokens, Duration leaseTtl) {
+        LeaseResult[] results = new LeaseResult[keys.size()];
+        List<CompletableFuture<?>> parts = new ArrayList<>();
+        for (List<Integer> group : groups(keys).values()) {
+            byte[][] args = new byte[group.size() + 1][];
+            args[0] = millis(leaseTtl);
+            for (int j = 0; j < group.size(); j++) {
+                args[j + 1] = utf8(tokens.get(group.get(j)));
+            }
+            parts.add(this.<List<Object>>run(leaseAll, ScriptOutputType.MULTI, entryAndLease(keys, group), args).thenAccept(reply -> {
+                long stamp = micros(reply.get(0), reply.get(1));
+                for (int j = 0; j < group.size(); j++) {
+                    results[group.get(j)] = new LeaseResult((byte[]) reply.get(2 * j + 3), ((Long) reply.get(2 * j + 2)) == 1L, stamp);
+                }
+            }));
+        }
+        return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(ignored -> Arrays.asList(results));
+    }
+
+    public CompletableFuture<List<Boolean>> fillAll(List<RemoteKey> keys, List<String> tokens, List<byte[]> values, List<Duration> ttls) {
+        Boolean[] stored = new Boolean[keys.size()];
+        List<CompletableFuture<?>> parts = new ArrayList<>();
+        for (List<Integer> group : groups(keys).values()) {
+            byte[][] args = new byte[group.size() * 3][];
+            for (int j = 0; j < group.size(); j++) {
+                int i = group.get(j);
+                args[3 * j] = utf8(tokens.get(i));
+                args[3 * j + 1] = values.get(i);
+                args[3 * j + 2] = millis(ttls.get(i));
+            }
+            parts.add(this.<List<Object>>run(fillAll, ScriptOutputType.MULTI, entryAndLease(keys, group), args).thenAccept(reply -> {
+                for (int j = 0; j < group.size(); j++) {
+                    stored[group.get(j)] = ((Long) reply.get(j)) == 1L;
+                }
+            }));
+        }
+        return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(ignored -> Arrays.asList(stored));
+    }
+
+    /** Puts (a null value: removes) many entries, ending their leases. */
+    public CompletableFuture<Void> putAll(List<RemoteKey> keys, List<byte[]> values, List<Duration> ttls) {
+        for (RemoteKey key : keys) {
+            recent.record(new RecentWrites.Entry(key));
+        }
+        List<CompletableFuture<?>> parts = new ArrayList<>();
+        for (List<Integer> group : groups(keys).values()) {
+            byte[][] args = new byte[group.size() * 2][];
+            for (int j = 0; j < group.size(); j++) {
+                int i = group.get(j);
+                args[2 * j] = values.get(i) == null ? new byte[0] : values.get(i);
+                args[2 * j + 1] = millis(ttls.get(i));
+            }
+            parts.add(this.<Long>run(putAll, ScriptOutputType.INTEGER, entryAndLease(keys, group), args));
+        }
+        return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]));
     }
 
     public CompletableFuture<Long> invalidateTag(TagKey tag, Duration ttl) {

@@ -24,6 +24,14 @@ public interface Routes {
         return Guard.LOCK + "@" + data(key);
     }
 
+    /**
+     * Which keys may share one multi-key command or script: every key on a single Redis or a Sentinel primary
+     * ({@code 0}); on a Cluster, the key's slot (keys of one command must share a slot).
+     */
+    default int group(byte[] key) {
+        return 0;
+    }
+
     /** The data routes in use now (every primary), for forgetting breakers of primaries that are gone. */
     Set<String> live();
 
@@ -55,6 +63,11 @@ public interface Routes {
                 }
                 RedisClusterNode node = client.getPartitions().getPartitionBySlot(SlotHash.getSlot(key));
                 return node == null || node.getUri() == null ? Guard.DATA : name(node.getUri());
+            }
+
+            @Override
+            public int group(byte[] key) {
+                return SlotHash.getSlot(key);
             }
 
             @Override

@@ -84,6 +84,60 @@ final class Scripts {
             return 1
             """;
 
+    /**
+     * The bulk claim of {@code rememberAll}: {@link #GET_OR_LEASE} with only-if-free for many keys of one slot group.
+     * KEYS: entry1, lease1, entry2, lease2, ... ARGV: lease ms, token1, token2, ... Returns {seconds, microseconds,
+     * leased1, entry1 or nil, leased2, entry2 or nil, ...}.
+     */
+    static final String LEASE_ALL = """
+            redis.replicate_commands()
+            local t = redis.call('TIME')
+            local out = {t[1], t[2]}
+            for i = 1, #KEYS / 2 do
+              local v = redis.call('GET', KEYS[2 * i - 1])
+              local leased = 0
+              if redis.call('SET', KEYS[2 * i], ARGV[i + 1], 'NX', 'PX', ARGV[1]) then leased = 1 end
+              out[2 * i + 1] = leased
+              out[2 * i + 2] = v
+            end
+            return out
+            """;
+
+    /**
+     * {@link #FILL} of many keys of one slot group. KEYS: entry1, lease1, ... ARGV: token1, value1, ttl ms1, ...
+     * Returns {1 or 0 per key}.
+     */
+    static final String FILL_ALL = """
+            local out = {}
+            for i = 1, #KEYS / 2 do
+              local a = 3 * i - 2
+              if redis.call('GET', KEYS[2 * i]) == ARGV[a] then
+                redis.call('SET', KEYS[2 * i - 1], ARGV[a + 1], 'PX', ARGV[a + 2])
+                redis.call('DEL', KEYS[2 * i])
+                out[i] = 1
+              else
+                out[i] = 0
+              end
+            end
+            return out
+            """;
+
+    /**
+     * {@link #PUT} of many keys of one slot group; an empty value removes the entry instead. KEYS: entry1, lease1,
+     * ... ARGV: value1, ttl ms1, ... Returns the number of keys.
+     */
+    static final String PUT_ALL = """
+            for i = 1, #KEYS / 2 do
+              if ARGV[2 * i - 1] == '' then
+                redis.call('DEL', KEYS[2 * i - 1])
+              else
+                redis.call('SET', KEYS[2 * i - 1], ARGV[2 * i - 1], 'PX', ARGV[2 * i])
+              end
+              redis.call('DEL', KEYS[2 * i])
+            end
+            return #KEYS / 2
+            """;
+
     private Scripts() {
     }
 }

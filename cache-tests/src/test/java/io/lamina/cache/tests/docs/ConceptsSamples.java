@@ -6,6 +6,7 @@ import io.lamina.cache.LockTimeoutPolicy;
 import io.lamina.cache.TypeRef;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /** docs/concepts.md. {@link DocSamplesTest} runs the ones that work L1-only. */
 final class ConceptsSamples {
@@ -95,5 +96,22 @@ final class ConceptsSamples {
         cache.invalidateTags("category:" + product.categoryId());     // every entry carrying the tag
         cache.invalidateAll("products");                              // the whole cache, O(1)
         // endregion
+    }
+
+    /** Batches; returns the page read through the cache. */
+    static java.util.Map<Long, Product> batch(CacheTemplate cache, ProductRepository repository, List<Long> ids) {
+        // region concepts-batch
+        Map<Long, Product> page = cache.rememberAll("products", ids, Product.class,
+                missing -> repository.findAll(missing));        // one query for the ids no tier has
+
+        Map<Long, Product> tagged = cache.rememberAll("products", ids, Product.class, (missing, ctx) -> {
+            Map<Long, Product> found = repository.findAll(missing);
+            found.forEach((id, p) -> ctx.tags(id, "category:" + p.categoryId()));   // tags and TTLs per key
+            return found;
+        });
+
+        cache.putAll("products", page);                           // one remote call, one invalidation message
+        // endregion
+        return tagged;
     }
 }

@@ -164,6 +164,18 @@ class DocSamplesTest {
     }
 
     @Test
+    void conceptsBatch_oneQueryForTheMisses_thenNone() {
+        ProductRepository repository = new ProductRepository();
+        repository.save(new Product(1, 42, "mug"));
+        repository.save(new Product(2, 42, "cup"));
+        try (CacheTemplate cache = CacheTemplate.builder().build()) {
+            assertThat(ConceptsSamples.batch(cache, repository, List.of(2L, 1L, 3L)))
+                    .containsExactly(Map.entry(2L, new Product(2, 42, "cup")), Map.entry(1L, new Product(1, 42, "mug")));
+            assertThat(repository.queries()).as("one query for the page; the second call is served by L1").isEqualTo(1);
+        }
+    }
+
+    @Test
     void conceptsLoadContext_doNotCache_returnsWithoutStoring() {
         ProductRepository repository = new ProductRepository();
         repository.save(new Product(3, 5, " "));

@@ -6,13 +6,16 @@ import io.lamina.cache.CacheTemplate;
 import io.lamina.cache.TypeRef;
 import io.lamina.cache.spi.JsonCodec;
 import io.lamina.cache.spring.Cached;
+import io.lamina.cache.spring.CachedAll;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import io.lamina.cache.spring.Invalidate;
 import io.lamina.cache.spring.InvalidateTags;
 import io.lamina.cache.spring.LaminaCacheManager;
 import io.lamina.cache.spring.TransactionAwareCacheTemplate;
 import io.lamina.cache.spring.TransactionMode;
 import io.lamina.cache.spring.boot.LaminaCacheTemplateCustomizer;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.springframework.context.annotation.Bean;
 import org.springframework.transaction.annotation.Transactional;
@@ -48,6 +51,14 @@ final class SpringDocSamples {
 
         @Invalidate(cache = "products", key = "#product.id()")          // repeatable
         public void delete(Product product) { repository.delete(product.id()); }
+        // endregion
+
+        // region spring-cached-all
+        @CachedAll(cache = "products")                 // each value under its id: the entries find(id) uses
+        public Map<Long, Product> findAll(Collection<Long> ids) { return repository.findAll(ids); }
+
+        @CachedAll(cache = "products", id = "id()")    // a List: each element's id comes from this expression
+        public List<Product> findPage(List<Long> ids) { return List.copyOf(repository.findAll(ids).values()); }
         // endregion
     }
 

@@ -1,0 +1,241 @@
+package io.lamina.cache.tests.l2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lamina.cache.CacheLockTimeoutException;
+import io.lamina.cache.CacheOptions;
+import io.lamina.cache.CacheTemplate;
+import io.lamina.cache.LockTimeoutPolicy;
+import io.lamina.cache.redis.RedisTier;
+import io.lamina.cache.spi.DistributedLock;
+import io.lamina.cache.spi.InvalidationBus;
+import io.lamina.cache.spi.LeaseResult;
+import io.lamina.cache.spi.RemoteKey;
+import io.lamina.cache.spi.RemoteTier;
+import io.lamina.cache.spi.TagKey;
+import io.lamina.cache.tests.redis.RedisNamespace;
+import io.lamina.cache.tests.redis.RedisServer;
+import io.lamina.cache.tests.redis.RedisTest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Keys whose fill lease another node's batch holds: waited for in Redis (bounded by {@code lockWait}), then the
+ * lock-timeout policy per call; and the RemoteTier SPI's default bulk methods (single-key loops) keeping the contract.
+ */
+@RedisTest
+@Timeout(60)
+class BulkLeaseWaitIT {
+
+    private Nodes nodes;
+    private String namespace;
+    private RedisServer redis;
+
+    @BeforeEach
+    void setUp(RedisServer redis, @RedisNamespace String namespace) {
+        this.redis = redis;
+        this.namespace = namespace + "-" + System.nanoTime();
+        nodes = new Nodes(redis, this.namespace);
+    }
+
+    @AfterEach
+    void tearDown() {
+        nodes.close();
+    }
+
+    private static Map<Long, String> values(Set<Long> missing, String prefix) {
+        return missing.stream().collect(Collectors.toMap(k -> k, k -> prefix + k));
+    }
+
+    /** Node a's batch holds the leases of 1 and 2 until {@code release}; returns its result. */
+    private CompletableFuture<Map<Long, String>> holding(CacheTemplate a, CountDownLatch loading, CountDownLatch release) {
+        return CompletableFuture.supplyAsync(() -> a.rememberAll("c", List.of(1L, 2L), String.class, missing -> {
+            loading.countDown();
+            assertThat(release.await(20, TimeUnit.SECONDS)).isTrue();
+            return values(missing, "a");
+        }));
+    }
+
+    @Test
+    void keysAnotherNodeIsLoading_areWaitedFor_andServedFromItsFill_withoutLoading() throws Exception {
+        CacheTemplate a = nodes.node(CacheOptions.builder().ttl(Duration.ofMinutes(5)).build());
+        CacheTemplate b = nodes.node(CacheOptions.builder().ttl(Duration.ofMinutes(5)).lockWait(Duration.ofSeconds(15)).build());
+        CountDownLatch loading = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Map<Long, String>> first = holding(a, loading, release);
+        assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
+        AtomicInteger bLoads = new AtomicInteger();
+        List<Set<Long>> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CompletableFuture<Map<Long, String>> second = CompletableFuture.supplyAsync(() -> b.rememberAll("c", List.of(3L, 1L, 2L),
+                String.class, missing -> {
+                    bLoads.incrementAndGet();
+                    asked.add(Set.copyOf(missing));
+                    return values(missing, "b");
+                }));
+        release.countDown();
+        assertThat(first.get(10, TimeUnit.SECONDS)).containsExactly(Map.entry(1L, "a1"), Map.entry(2L, "a2"));
+        assertThat(second.get(20, TimeUnit.SECONDS)).containsExactly(Map.entry(3L, "b3"), Map.entry(1L, "a1"), Map.entry(2L, "a2"));
+        assertThat(asked).containsExactly(Set.of(3L));
+    }
+
+    @Test
+    void afterLockWait_policyFail_throwsCacheLockTimeoutException() throws Exception {
+        CacheTemplate a = nodes.node(CacheOptions.builder().ttl(Duration.ofMinutes(5)).build());
+        CacheTemplate b = nodes.node(CacheOptions.builder().ttl(Duration.ofMinutes(5)).lockWait(Duration.ofMillis(300))
+                .onLockTimeout(LockTimeoutPolicy.FAIL).build());
+        CountDownLatch loading = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Map<Long, String>> first = holding(a, loading, release);
+        try {
+            assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> b.rememberAll("c", List.of(1L, 2L), String.class, m -> values(m, "b")))
+                    .isInstanceOf(CacheLockTimeoutException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isBetween(Duration.ofMillis(250), Duration.ofSeconds(5));
+            assertThat(b.stats("c").lockTimeouts()).isEqualTo(2);
+        } finally {
+            release.countDown();
+        }
+        assertThat(first.get(10, TimeUnit.SECONDS)).hasSize(2);
+    }
+
+    @Test
+    void afterLockWait_policyLoad_loadsHere_butOnlyTheLeaseHoldersValueIsStored() throws Exception {
+        CacheTemplate a = nodes.node(CacheOptions.builder().ttl(Duration.ofMinutes(5)).build());
+        CacheTemplate b = nodes.node(CacheOptions.builder().ttl(Duration.ofMinutes(5)).lockWait(Duration.ofMillis(300)).build());
+        CountDownLatch loading = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Map<Long, String>> first = holding(a, loading, release);
+        try {
+            assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(b.rememberAll("c", List.of(1L, 2L), String.class, m -> values(m, "b")))
+                    .containsExactly(Map.entry(1L, "b1"), Map.entry(2L, "b2"));
+        } finally {
+            release.countDown();
+        }
+        assertThat(first.get(10, TimeUnit.SECONDS)).hasSize(2);
+        CacheTemplate c = nodes.node(CacheOptions.builder().ttl(Duration.ofMinutes(5)).build());
+        assertThat(c.rememberAll("c", List.of(1L, 2L), String.class, m -> values(m, "c")))
+                .containsExactly(Map.entry(1L, "a1"), Map.entry(2L, "a2"));
+    }
+
+    @Test
+    void aTierWithoutBulkMethods_getsTheSpisDefaults_andKeepsTheContract() throws Exception {
+        CacheOptions options = CacheOptions.builder().ttl(Duration.ofMinutes(5)).build();
+        CacheTemplate a = CacheTemplate.builder().namespace(namespace).defaults(options)
+                .remote(new SingleKeyTier(RedisTier.create(redis.uri()))).build();
+        CacheTemplate b = CacheTemplate.builder().namespace(namespace).defaults(options)
+                .remote(new SingleKeyTier(RedisTier.create(redis.uri()))).build();
+        try {
+            AtomicInteger loads = new AtomicInteger();
+            assertThat(a.rememberAll("d", List.of(1L, 2L, 3L), String.class, m -> {
+                loads.incrementAndGet();
+                return values(m, "v");
+            })).hasSize(3);
+            assertThat(b.rememberAll("d", List.of(1L, 2L, 3L), String.class, m -> {
+                loads.incrementAndGet();
+                return Map.of();
+            })).containsExactly(Map.entry(1L, "v1"), Map.entry(2L, "v2"), Map.entry(3L, "v3"));
+            assertThat(loads).hasValue(1);
+            assertThat(b.stats("d").l2Hits()).isEqualTo(3);
+            b.putAll("d", Map.of(1L, "put1"));
+            CacheTemplate c = nodes.node(options);
+            assertThat(c.rememberAll("d", List.of(1L), String.class, m -> Map.of())).containsEntry(1L, "put1");
+        } finally {
+            a.close();
+            b.close();
+        }
+    }
+
+    /** A remote tier that implements only the single-key methods (delegating to Redis): the bulk ones are the SPI's defaults. */
+    private static final class SingleKeyTier implements RemoteTier {
+        private final RemoteTier tier;
+
+        SingleKeyTier(RemoteTier tier) {
+            this.tier = tier;
+        }
+
+        @Override
+        public CompletionStage<byte[]> get(RemoteKey key) {
+            return tier.get(key);
+        }
+
+        @Override
+        public CompletionStage<LeaseResult> getOrLease(RemoteKey key, String token, Duration leaseTtl, boolean onlyIfFree) {
+            return tier.getOrLease(key, token, leaseTtl, onlyIfFree);
+        }
+
+        @Override
+        public CompletionStage<Boolean> fill(RemoteKey key, String token, byte[] value, Duration ttl) {
+            return tier.fill(key, token, value, ttl);
+        }
+
+        @Override
+        public CompletionStage<Void> put(RemoteKey key, byte[] value, Duration ttl) {
+            return tier.put(key, value, ttl);
+        }
+
+        @Override
+        public CompletionStage<Void> invalidate(RemoteKey key) {
+            return tier.invalidate(key);
+        }
+
+        @Override
+        public CompletionStage<Long> invalidateTag(TagKey tag, Duration ttl) {
+            return tier.invalidateTag(tag, ttl);
+        }
+
+        @Override
+        public CompletionStage<Long> tagVersion(TagKey tag) {
+            return tier.tagVersion(tag);
+        }
+
+        @Override
+        public CompletionStage<Long> ensureTag(TagKey tag, long stamp, Duration ttl) {
+            return tier.ensureTag(tag, stamp, ttl);
+        }
+
+        @Override
+        public InvalidationBus bus() {
+            return tier.bus();
+        }
+
+        @Override
+        public DistributedLock lock() {
+            return tier.lock();
+        }
+
+        @Override
+        public boolean isAvailable() {
+            return tier.isAvailable();
+        }
+
+        @Override
+        public Duration lockLease() {
+            return tier.lockLease();
+        }
+
+        @Override
+        public Duration operationTimeout() {
+            return tier.operationTimeout();
+        }
+
+        @Override
+        public void close() {
+            tier.close();
+        }
+    }
+}
