@@ -387,6 +387,7 @@ final class BulkPath {
             for (Item item : items) {
                 item.ctx.close();
                 cache.stats().loadFailure(took);
+                giveBack(item);
             }
             failed(items, Failures.unwrap(failure), type, raw, out);
             return;
@@ -474,6 +475,7 @@ final class BulkPath {
             Object value = values.get(item.formatted);
             item.value = value;
             if ((value == null && !options.cacheNulls()) || !item.ctx.cacheable()) {
+                giveBack(item);
                 done(item, false, out);
                 continue;
             }
@@ -502,6 +504,7 @@ final class BulkPath {
         long[] versions = await(cache.miss().tagVersions(allTags, minStamp), "tag versions");
         if (versions == null) {
             for (Item item : fills) {
+                giveBack(item);
                 done(item, false, out);
             }
             return;
@@ -524,6 +527,7 @@ final class BulkPath {
                 staleOnArrival |= mine[i] > item.stamp;
             }
             if (staleOnArrival) {
+                giveBack(item);
                 done(item, false, out);
                 continue;
             }
@@ -531,6 +535,7 @@ final class BulkPath {
                 bytes.add(cache.miss().envelope(item.value, null, item.ttlNanos, item.tags, mine).encode());
             } catch (CodecException e) {
                 remote.unreadable("value of " + item.rk + " (not stored)", e, cache.stats());
+                giveBack(item);
                 done(item, false, out);
                 continue;
             }
@@ -544,8 +549,24 @@ final class BulkPath {
         }
         List<Boolean> stored = await(remote.start(() -> remote.tier().fillAll(keys, tokens, bytes, ttls)), "bulk fill of " + sent.size() + " keys");
         for (int i = 0; i < sent.size(); i++) {
+            if (stored == null) {
+                giveBack(sent.get(i));   // the fill may not have run
+            }
             // a failed fill leaves L1 filled, as on the single-key path; a lost lease (the key was written) does not
             done(sent.get(i), stored == null || Boolean.TRUE.equals(stored.get(i)), out);
+        }
+    }
+
+    /**
+     * Gives a key's fill lease back when this batch will not fill it (a loader failure, a value not cached or not
+     * encodable, a stale-on-arrival value, a failed fill), so the next miss of the key on any node does not wait
+     * {@code lockWait} for it. Failures are ignored: the lease expires.
+     */
+    private void giveBack(Item item) {
+        if (item.leased && item.token != null && remote != null) {
+            String token = item.token;
+            item.leased = false;
+            remote.start(() -> remote.tier().releaseLease(item.rk, token)).exceptionally(e -> null);
         }
     }
 

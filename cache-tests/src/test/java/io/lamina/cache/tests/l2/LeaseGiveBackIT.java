@@ -55,4 +55,28 @@ class LeaseGiveBackIT {
         assertThat(a.remember("c", 1, String.class, () -> "v" + loads.incrementAndGet())).as("a reads b's value").isEqualTo("v1");
         assertThat(loads).hasValue(1);
     }
+
+    @Test
+    void aFailedBulkLoad_leavesNoLeases_soAnotherNodeLoadsTheBatchAtOnce() {
+        CacheTemplate a = nodes.node(OPTIONS);
+        CacheTemplate b = nodes.node(OPTIONS);
+        java.util.List<Integer> ids = java.util.List.of(1, 2, 3);
+        assertThatThrownBy(() -> a.rememberAll("bulk", ids, String.class, missing -> {
+            throw new IllegalStateException("database down");
+        })).isInstanceOf(IllegalStateException.class);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> nodes.redis().exists(Nodes.bytes(nodes.namespace() + ":f:{bulk:1}"), Nodes.bytes(nodes.namespace() + ":f:{bulk:2}"),
+                        Nodes.bytes(nodes.namespace() + ":f:{bulk:3}")) == 0);
+        AtomicInteger calls = new AtomicInteger();
+        long start = System.nanoTime();
+        java.util.Map<Integer, String> page = b.rememberAll("bulk", ids, String.class, missing -> {
+            calls.incrementAndGet();
+            java.util.Map<Integer, String> found = new java.util.HashMap<>();
+            missing.forEach(id -> found.put(id, "v" + id));
+            return found;
+        });
+        assertThat(page).containsExactly(java.util.Map.entry(1, "v1"), java.util.Map.entry(2, "v2"), java.util.Map.entry(3, "v3"));
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as("no wait for dead leases (ms)").isLessThan(2_500);
+        assertThat(calls).hasValue(1);
+    }
 }
