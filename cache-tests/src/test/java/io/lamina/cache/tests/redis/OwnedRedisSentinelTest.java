@@ -55,9 +55,10 @@ class OwnedRedisSentinelTest {
 
     @Test
     void killedPrimary_isReplacedByTheReplica_andComesBackAsItsReplica() {
+        group.awaitHealthy(FAILOVER);   // an earlier test may have left the replica still syncing
         RedisNode replica = group.replica();
         group.primary().call("SET", "crash", "kept");
-        group.primary().call("WAIT", "1", "2000");
+        assertThat(group.primary().call("WAIT", "1", "5000")).as("the replica acknowledged the write").isEqualTo("1");
 
         RedisNode killed = group.killPrimary();
         RedisNode promoted = group.awaitFailover(FAILOVER);
