@@ -55,8 +55,14 @@ class ClusterFailoverIT {
         slots = new SlotMap(cluster.seedUris());
     }
 
+    /** The load of the running scenario: stopped after each test even when an assertion failed half-way. */
+    private Load running;
+
     @AfterEach
-    void tearDown() {
+    void tearDown() throws InterruptedException {
+        if (running != null) {
+            running.close();
+        }
         nodes.close();
         slots.close();
     }
@@ -117,6 +123,7 @@ class ClusterFailoverIT {
                 idle.add(node);
             }
             load = new Load(List.of(a, b), "c", 1000, 4);
+            running = load;
             await().atMost(Duration.ofSeconds(30)).until(() -> load.calls.get() > 500);
             for (int k = 0; written.size() < 20 && k < 1000; k++) {
                 if (slots.servedBy(nodes.entryKey("c", k), shard)) {
@@ -163,6 +170,7 @@ class ClusterFailoverIT {
             writeDuring(() -> false);   // and once more now that L2 is back: these must reach every node too
             load.close();
             assertThat(load.errors).as("exceptions callers saw").isEmpty();
+            assertThat(load.errorCount).hasValue(0);
             assertThat(load.slowestMillis()).as("slowest call (ms)").isLessThanOrEqualTo(CALL_BOUND_MILLIS);
             if (killed) {
                 await().atMost(Duration.ofSeconds(10)).until(() -> nodes.tier(0).failoverReplays() > 0);

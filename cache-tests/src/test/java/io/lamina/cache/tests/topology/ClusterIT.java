@@ -144,12 +144,15 @@ class ClusterIT {
             primary.call("CONFIG", "RESETSTAT");
         }
         Load load = new Load(List.of(reader), "uniform", 300, 4);
-        await().atMost(Duration.ofSeconds(20)).until(() -> load.calls.get() > 1500);
-        for (RedisNode node : cluster.nodes()) {
-            node.call("CLIENT", "KILL", "TYPE", "pubsub");   // a gap, wherever the subscription is: tag versions forgotten
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> load.calls.get() > 1500);
+            for (RedisNode node : cluster.nodes()) {
+                node.call("CLIENT", "KILL", "TYPE", "pubsub");   // a gap, wherever the subscription is: tag versions forgotten
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> load.calls.get() > 4000 && reader.nodeStats().l1Flushes() >= 2);
+        } finally {
+            load.close();
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> load.calls.get() > 4000 && reader.nodeStats().l1Flushes() >= 2);
-        load.close();
         assertThat(load.errors).isEmpty();
         Map<Integer, Long> gets = new HashMap<>();
         for (RedisNode primary : cluster.primaries()) {

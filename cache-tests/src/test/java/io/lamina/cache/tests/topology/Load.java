@@ -20,7 +20,9 @@ import java.util.concurrent.atomic.LongAccumulator;
 final class Load implements AutoCloseable {
 
     final Map<Integer, String> database = new ConcurrentHashMap<>();
+    /** The first exceptions callers saw (at most 20 kept, all counted in {@link #errorCount}). */
     final ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
+    final AtomicLong errorCount = new AtomicLong();
     final LongAccumulator slowestNanos = new LongAccumulator(Math::max, 0);
     final AtomicLong calls = new AtomicLong();
     final AtomicLong loads = new AtomicLong();
@@ -43,7 +45,9 @@ final class Load implements AutoCloseable {
                             return database.get(key);
                         });
                     } catch (Throwable e) {
-                        errors.add(e);
+                        if (errorCount.incrementAndGet() <= 20) {
+                            errors.add(e);
+                        }
                     }
                     slowestNanos.accumulate(System.nanoTime() - start);
                     calls.incrementAndGet();
@@ -59,6 +63,7 @@ final class Load implements AutoCloseable {
         return TimeUnit.NANOSECONDS.toMillis(slowestNanos.get());
     }
 
+    /** Stops the readers and waits (bounded) for them; idempotent, so a test's clean-up may call it again. */
     @Override
     public void close() throws InterruptedException {
         stop.set(true);

@@ -53,8 +53,14 @@ class SentinelIT {
         nodes = TopologyNodes.sentinel(group.sentinelUri(), namespace + "-" + System.nanoTime());
     }
 
+    /** The load of the running scenario: stopped after each test even when an assertion failed half-way. */
+    private Load running;
+
     @AfterEach
-    void tearDown() {
+    void tearDown() throws InterruptedException {
+        if (running != null) {
+            running.close();
+        }
         nodes.close();
     }
 
@@ -174,6 +180,7 @@ class SentinelIT {
                 idle.add(node);
             }
             load = new Load(List.of(a, b), "c", 1000, 4);
+            running = load;
             await().atMost(Duration.ofSeconds(30)).until(() -> load.calls.get() > 500);
             for (int key = 0; key < 20; key++) {
                 int k = key;
@@ -213,6 +220,7 @@ class SentinelIT {
             writeDuring(() -> false);   // and once more now that L2 is back: these must reach every node too
             load.close();
             assertThat(load.errors).as("exceptions callers saw").isEmpty();
+            assertThat(load.errorCount).hasValue(0);
             assertThat(load.slowestMillis()).as("slowest call (ms)").isLessThanOrEqualTo(CALL_BOUND_MILLIS);
             CacheTemplate fresh = nodes.node(OPTIONS);
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
