@@ -70,6 +70,11 @@ class ClusterAclIT {
             a.invalidateAll("products");
             await().atMost(Duration.ofSeconds(5)).until(() -> "all".equals(b.remember("products", 2, String.class, () -> "all")));
             assertThat(Stampede.loads(four, "products", "hot", 25)).as("contended locks under the user").isEqualTo(1);
+            long asLamina = 0;   // the connections really are the restricted user's (the default user can do anything)
+            for (RedisNode node : cluster.nodes()) {
+                asLamina += java.util.Arrays.stream(node.call("CLIENT", "LIST").split("\\n")).filter(l -> l.contains(" user=lamina ")).count();
+            }
+            assertThat(asLamina).as("connections authenticated as lamina").isGreaterThanOrEqualTo(4);
             for (int i = 0; i < 4; i++) {
                 assertThat(four.get(i).stats("products").l2Errors()).as("node %s: denied commands are remote errors", i).isZero();
                 assertThat(nodes.tier(i).unlockFailures()).as("node %s: unlocks", i).isZero();
