@@ -122,8 +122,9 @@ public final class RedisTier implements RemoteTier {
         Connections connections = Connections.of(topology, client, uris, options);
         RecentWrites recent = new RecentWrites(b.failoverReplay, 10_000, System::nanoTime);
         this.routes = connections.routes();
-        this.store = new LettuceStore(connections.data(), Connections::commandsOf, guard, routes, recent);
-        this.bus = new RedisBus(client, connections.subscriber(), store::publish, recent);
+        this.store = new LettuceStore(connections.data(), Connections::commandsOf, guard, routes, recent, b.commandTimeout,
+                b.maxValueSize);
+        this.bus = new RedisBus(client, connections.subscriber(), store::publish, recent, store::reconnectPublisher);
         if (b.redisson != null) {
             this.redisson = RedissonLauncher.of(b.redisson);
         } else {
@@ -133,7 +134,7 @@ public final class RedisTier implements RemoteTier {
                     b.password != null ? new String(b.password) : written.password(),
                     b.sentinelUsername, b.sentinelPassword == null ? null : new String(b.sentinelPassword),
                     b.commandTimeout, b.connectTimeout, b.lockLease, b.topologyRefresh,
-                    b.trustedCertificates == null ? null : TrustFiles.trustManagers(b.trustedCertificates));
+                    b.trustedCertificates == null ? null : TrustFiles.trustManagers(b.trustedCertificates), b.linkCheck);
             this.redisson = RedissonLauncher.start(() -> Redisson.create(RedissonConfigs.of(settings)),
                     b.connectTimeout.multipliedBy(4).plusSeconds(5));
         }
@@ -148,6 +149,14 @@ public final class RedisTier implements RemoteTier {
             owned.add(0, watch);
         }
         store.connectEagerly();
+        long every = Math.max(1, b.linkCheck.toMillis() / 3);
+        Duration pingTimeout = Duration.ofMillis(every);
+        timer.scheduleWithFixedDelay(() -> store.checkLinks(b.linkCheck, pingTimeout).whenComplete((reopened, failure) -> {
+            if (reopened != null && reopened > 0) {
+                LOG.log(System.Logger.Level.WARNING, reopened + " Redis connection(s) answered nothing for " + b.linkCheck
+                        + " and were reopened");
+            }
+        }), every, every, TimeUnit.MILLISECONDS);
     }
 
     private static Thread daemon(Runnable r, String prefix) {
@@ -159,6 +168,7 @@ public final class RedisTier implements RemoteTier {
     private void afterFailover() {
         LOG.log(System.Logger.Level.INFO, "the Redis Cluster's primaries changed; replaying recent writes on the new primaries");
         guard.retainRoutes(routes.live());
+        store.forgetClocks();
         timer.execute(this::replay);
     }
 
@@ -296,6 +306,16 @@ public final class RedisTier implements RemoteTier {
         return lock.unlockFailures();
     }
 
+    /** Connections (reads, writes, bus publisher) found silent by the liveness check and reopened. */
+    public long linkResets() {
+        return store.linkResets();
+    }
+
+    /** Puts Redis refused because they arrived after their caller's timeout (see docs/redis.md, "Fenced writes"). */
+    public long lateWrites() {
+        return store.lateWrites();
+    }
+
     /** Times recent writes were replayed after a failover. */
     public long failoverReplays() {
         return failoverReplays.sum();
@@ -357,6 +377,8 @@ public final class RedisTier implements RemoteTier {
         private java.nio.file.Path trustedCertificates;
         private Duration topologyRefresh = Duration.ofSeconds(5);
         private Duration failoverReplay = Duration.ofSeconds(10);
+        private Duration linkCheck = Duration.ofSeconds(3);
+        private int maxValueSize = 4 * 1024 * 1024;
 
         private Builder() {
         }
@@ -397,6 +419,36 @@ public final class RedisTier implements RemoteTier {
             this.uris.clear();
             this.uris.addAll(nodeUris);
             this.cluster = true;
+            return this;
+        }
+
+        /**
+         * How long a connection may answer nothing, while PINGs to it time out, before it is closed and reopened (it is
+         * PINGed every third of this). Default 3 s. Heals a connection that stopped passing bytes without a reset.
+         *
+         * @throws IllegalArgumentException if not at least 300 ms
+         */
+        public Builder linkCheck(Duration bound) {
+            Objects.requireNonNull(bound, "linkCheck");
+            if (bound.compareTo(Duration.ofMillis(300)) < 0) {
+                throw new IllegalArgumentException("linkCheck must be at least 300ms, got " + bound);
+            }
+            this.linkCheck = bound;
+            return this;
+        }
+
+        /**
+         * The largest entry, in bytes, stored in or read from Redis (default 4 MiB). A larger value is kept in L1 only
+         * (its Redis entry is removed); a larger or foreign entry found in Redis is a miss, never transferred, and the
+         * next fill replaces it.
+         *
+         * @throws IllegalArgumentException if not in [1 KiB, 512 MiB]
+         */
+        public Builder maxValueSize(int bytes) {
+            if (bytes < 1024 || bytes > 512 * 1024 * 1024) {
+                throw new IllegalArgumentException("maxValueSize must be in [1024, 536870912] bytes, got " + bytes);
+            }
+            this.maxValueSize = bytes;
             return this;
         }
 

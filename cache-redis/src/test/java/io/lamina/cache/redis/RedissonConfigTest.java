@@ -55,4 +55,14 @@ class RedissonConfigTest {
         assertThat(config.useClusterServers().getNodeAddresses()).containsExactly("redis://127.0.0.1:7000", "redis://127.0.0.1:7001");
         assertThat(config.useClusterServers().getScanInterval()).isEqualTo(1000);
     }
+
+    @Test
+    void connections_arePingedEveryThirdOfTheLinkCheck_withShortTcpKeepalive() {
+        Config config = config(Topology.STANDALONE, "redis://127.0.0.1:6379");
+        assertThat(config.useSingleServer().getPingConnectionInterval()).isEqualTo(1000);
+        assertThat(config.useSingleServer().isKeepAlive()).isTrue();
+        assertThat(config.useSingleServer().getTcpKeepAliveIdle()).isEqualTo(5);
+        assertThat(config.useSingleServer().getTcpKeepAliveInterval()).isEqualTo(1);
+        assertThat(config.useSingleServer().getTcpKeepAliveCount()).isEqualTo(3);
+    }
 }

@@ -63,7 +63,16 @@ public final class Connections {
     /** Wraps a client, setting its options unless {@code options} is null (a client handed in by the user). */
     public static Connections of(Topology topology, AbstractRedisClient client, List<RedisURI> uris, Options options) {
         if (options != null) {
-            SocketOptions socket = SocketOptions.builder().connectTimeout(options.connectTimeout()).keepAlive(true).build();
+            // TCP keepalive probes an idle connection after 5 s, every second, 3 times (NIO on Java 11+, epoll, io_uring);
+            // TCP_USER_TIMEOUT (epoll and io_uring only) drops one whose sent bytes go unacknowledged for 10 s. The
+            // application-level link check (LettuceStore.checkLinks) covers the platforms and cases these miss.
+            SocketOptions.Builder sockets = SocketOptions.builder().connectTimeout(options.connectTimeout())
+                    .keepAlive(SocketOptions.KeepAliveOptions.builder().enable().idle(Duration.ofSeconds(5))
+                            .interval(Duration.ofSeconds(1)).count(3).build());
+            if (io.lettuce.core.resource.EpollProvider.isAvailable() || io.lettuce.core.resource.IOUringProvider.isAvailable()) {
+                sockets.tcpUserTimeout(SocketOptions.TcpUserTimeoutOptions.builder().enable().tcpUserTimeout(Duration.ofSeconds(10)).build());
+            }
+            SocketOptions socket = sockets.build();
             TimeoutOptions timeouts = TimeoutOptions.enabled(options.commandTimeout());
             if (client instanceof RedisClusterClient cluster) {
                 cluster.setOptions(ClusterClientOptions.builder()

@@ -21,31 +21,40 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The data commands of the Redis tier on one Lettuce connection (standalone, Sentinel or Cluster), each on the
- * circuit breaker of its key's route ({@link Routes}, {@link Guard}).
+ * The data commands of the Redis tier (standalone, Sentinel or Cluster), each on the circuit breaker of its key's
+ * route ({@link Routes}, {@link Guard}), on three connections ({@link Link}s) so that one kind of traffic never
+ * queues behind another: reads (bounded GETs, tag versions), writes (the lease, fill, put and tag scripts, DEL), and
+ * the bus's publishes and heartbeats. A write the server holds back ({@code CLIENT PAUSE WRITE}, a slow script) then
+ * never holds up a read, and a heartbeat proves the link that carries invalidation messages, not a data link.
  *
- * <p>The connection is opened lazily and again after a failed attempt, so a template builds with Redis
- * down and starts using it once it answers; once open, Lettuce reconnects by itself and rejects commands
- * while disconnected instead of queueing them. Scripts run by EVALSHA, falling back to EVAL once when the
- * server does not know them (after a restart or on a new primary). Writes are recorded in {@link RecentWrites}
- * so that they can be made again after a failover.
+ * <p>Connections are opened lazily and again after a failed attempt, so a template builds with Redis down and
+ * starts using it once it answers; once open, Lettuce reconnects by itself and rejects commands while
+ * disconnected instead of queueing them; {@link #checkLinks} reopens a connection that went silent. Scripts run by
+ * EVALSHA, falling back to EVAL once when the server does not know them (after a restart or on a new primary).
+ *
+ * <p>Reads are bounded before transfer: an entry larger than the largest value, or a key of another type, is read
+ * as {@link Scripts#UNREADABLE} (a miss the next fill replaces) without moving it. Puts are fenced: each carries a
+ * deadline in the server's clock ({@link ServerClocks}) and is refused by the server if it arrives later, so a write
+ * whose caller timed out never lands over a newer one. Writes are recorded in {@link RecentWrites} so that they can
+ * be made again after a failover.
  */
 public final class LettuceStore implements AutoCloseable {
 
-    private final Supplier<CompletionStage<? extends StatefulConnection<byte[], byte[]>>> connector;
-    private final Function<StatefulConnection<byte[], byte[]>, RedisClusterAsyncCommands<byte[], byte[]>> commandsOf;
     private final Guard guard;
     private final Routes routes;
     private final RecentWrites recent;
-    private final AtomicReference<CompletableFuture<StatefulConnection<byte[], byte[]>>> connecting = new AtomicReference<>();
-    private volatile StatefulConnection<byte[], byte[]> connection;
-    private volatile RedisClusterAsyncCommands<byte[], byte[]> commands;
-    private volatile boolean closed;
+    private final Duration writeWindow;
+    private final int maxValueBytes;
+    private final byte[] maxValueArg;
+    private final Link reads;
+    private final Link writes;
+    private final Link publishes;
+    private final ServerClocks clocks = new ServerClocks(System::nanoTime);
+    private final java.util.concurrent.atomic.LongAdder lateWrites = new java.util.concurrent.atomic.LongAdder();
 
     private final Script getOrLease = new Script(Scripts.GET_OR_LEASE);
     private final Script fill = new Script(Scripts.FILL);
@@ -56,39 +65,79 @@ public final class LettuceStore implements AutoCloseable {
     private final Script leaseAll = new Script(Scripts.LEASE_ALL);
     private final Script fillAll = new Script(Scripts.FILL_ALL);
     private final Script putAll = new Script(Scripts.PUT_ALL);
+    private final Script clock = new Script(Scripts.CLOCK);
+    private final Script getAllBounded = new Script(Scripts.GET_ALL);
 
+    /**
+     * @param writeWindow   the command timeout: how long after it was sent a put may still be stored
+     * @param maxValueBytes the largest entry read or written; larger ones are misses, never transferred
+     */
     public LettuceStore(Supplier<CompletionStage<? extends StatefulConnection<byte[], byte[]>>> connector,
             Function<StatefulConnection<byte[], byte[]>, RedisClusterAsyncCommands<byte[], byte[]>> commandsOf,
-            Guard guard, Routes routes, RecentWrites recent) {
-        this.connector = connector;
-        this.commandsOf = commandsOf;
+            Guard guard, Routes routes, RecentWrites recent, Duration writeWindow, int maxValueBytes) {
         this.guard = guard;
         this.routes = routes;
         this.recent = recent;
+        this.writeWindow = writeWindow;
+        this.maxValueBytes = maxValueBytes;
+        this.maxValueArg = utf8(Integer.toString(maxValueBytes));
+        this.reads = new Link("reads", connector, commandsOf);
+        this.writes = new Link("writes", connector, commandsOf);
+        this.publishes = new Link("bus publisher", connector, commandsOf);
     }
 
     /** Starts connecting in the background; never fails. */
     public void connectEagerly() {
-        commands().exceptionally(e -> null);
+        reads.commands().exceptionally(e -> null);
+        writes.commands().exceptionally(e -> null);
     }
 
+    /**
+     * The entry, read with GETRANGE up to one byte past the largest value: a larger one is {@link Scripts#UNREADABLE}
+     * after at most that many bytes, a key of another type (WRONGTYPE) too; an absent one (GETRANGE answers an empty
+     * string, and no envelope is empty) is null.
+     */
     public CompletableFuture<byte[]> get(RemoteKey key) {
         byte[] entry = RedisKeys.bytes(RedisKeys.entry(key));
-        return guard.call(routes.data(entry), () -> commands().thenCompose(c -> c.get(entry)));
+        return guard.call(routes.data(entry), () -> reads.commands().thenCompose(c -> c.getrange(entry, 0, maxValueBytes)
+                .toCompletableFuture()
+                .handle((value, failure) -> {
+                    if (failure == null) {
+                        return CompletableFuture.completedFuture(value == null || value.length == 0 ? null
+                                : value.length > maxValueBytes ? Scripts.UNREADABLE : value);
+                    }
+                    Throwable cause = unwrap(failure);
+                    if (String.valueOf(cause.getMessage()).startsWith("WRONGTYPE")) {
+                        return CompletableFuture.completedFuture(Scripts.UNREADABLE);
+                    }
+                    return CompletableFuture.<byte[]>failedFuture(cause);
+                }).thenCompose(f -> f)));
     }
 
     public CompletableFuture<LeaseResult> getOrLease(RemoteKey key, String token, Duration leaseTtl, boolean onlyIfFree) {
         byte[][] keys = {RedisKeys.bytes(RedisKeys.entry(key)), RedisKeys.bytes(RedisKeys.lease(key))};
+        String route = routes.data(keys[0]);
         return this.<List<Object>>run(getOrLease, ScriptOutputType.MULTI, keys,
-                utf8(token), millis(leaseTtl), utf8(onlyIfFree ? "1" : "0"))
-                .thenApply(reply -> new LeaseResult(reply.size() > 3 ? (byte[]) reply.get(3) : null, ((Long) reply.get(0)) == 1L,
-                        micros(reply.get(1), reply.get(2))));
+                utf8(token), millis(leaseTtl), utf8(onlyIfFree ? "1" : "0"), maxValueArg)
+                .thenApply(reply -> {
+                    long stamp = micros(reply.get(1), reply.get(2));
+                    clocks.sample(route, stamp, clocks.now());
+                    return new LeaseResult(reply.size() > 3 ? (byte[]) reply.get(3) : null, ((Long) reply.get(0)) == 1L, stamp);
+                });
     }
 
     public CompletableFuture<Boolean> fill(RemoteKey key, String token, byte[] value, Duration ttl) {
+        if (value.length > maxValueBytes) {
+            return CompletableFuture.failedFuture(tooLarge(value));
+        }
         byte[][] keys = {RedisKeys.bytes(RedisKeys.entry(key)), RedisKeys.bytes(RedisKeys.lease(key))};
         return this.<Long>run(fill, ScriptOutputType.INTEGER, keys, utf8(token), value, millis(ttl))
                 .thenApply(stored -> stored == 1L);
+    }
+
+    private RemoteUnavailableException tooLarge(byte[] value) {
+        return new RemoteUnavailableException("an entry of " + value.length + " bytes is larger than maxValueSize ("
+                + maxValueBytes + " bytes); not stored in Redis");
     }
 
     public CompletableFuture<Void> releaseLease(RemoteKey key, String token) {
@@ -96,11 +145,53 @@ public final class LettuceStore implements AutoCloseable {
         return this.<Long>run(releaseLease, ScriptOutputType.INTEGER, keys, utf8(token)).thenApply(ignored -> null);
     }
 
+    /**
+     * Stores an entry and ends its lease, fenced by a deadline in the server's clock (first asking the server its
+     * time if this route's clock is not known yet). A value larger than the largest value removes the entry instead,
+     * and fails.
+     */
     public CompletableFuture<Void> put(RemoteKey key, byte[] value, Duration ttl) {
         recent.record(new RecentWrites.Entry(key));
+        if (value.length > maxValueBytes) {
+            return remove(key).thenCompose(v -> CompletableFuture.<Void>failedFuture(tooLarge(value)));
+        }
         byte[][] keys = {RedisKeys.bytes(RedisKeys.entry(key)), RedisKeys.bytes(RedisKeys.lease(key))};
-        return this.<Long>run(put, ScriptOutputType.INTEGER, keys, value, millis(ttl)).thenApply(ignored -> null);
+        String route = routes.data(keys[0]);
+        return deadline(route, keys[0]).thenCompose(deadline -> this.<List<Object>>run(put, ScriptOutputType.MULTI, keys,
+                value, millis(ttl), utf8(Long.toString(deadline)))).thenCompose(reply -> fenced(route, reply, 1));
     }
+
+    /**
+     * The deadline of a write sent now on {@code route}, in the server's microseconds: known from an earlier reply, or
+     * asked of the server where {@code key} lives (once per route and failover).
+     */
+    private CompletableFuture<Long> deadline(String route, byte[] key) {
+        long known = clocks.deadline(route, writeWindow);
+        if (known > 0) {
+            return CompletableFuture.completedFuture(known);
+        }
+        return this.<List<Object>>run(clock, ScriptOutputType.MULTI, new byte[][] {key}).thenApply(time -> {
+            clocks.sample(route, micros(time.get(0), time.get(1)), clocks.now());
+            return Math.max(1, clocks.deadline(route, writeWindow));
+        });
+    }
+
+    /** The outcome of a fenced write's reply {stored, seconds, microseconds}: a failure if it was refused as late. */
+    private CompletableFuture<Void> fenced(String route, List<Object> reply, long stored) {
+        clocks.sample(route, micros(reply.get(1), reply.get(2)), clocks.now());
+        if (((Long) reply.get(0)) < stored) {
+            lateWrites.increment();
+            return CompletableFuture.failedFuture(new RemoteUnavailableException("a write reached Redis after its deadline"
+                    + " (its caller's timeout) and was refused, so that it cannot land over a newer one"));
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** Writes the server refused because they arrived after their deadline (seen only when the reply still arrives). */
+    public long lateWrites() {
+        return lateWrites.sum();
+    }
+
 
     public CompletableFuture<Void> invalidate(RemoteKey key) {
         recent.record(new RecentWrites.Entry(key));
@@ -111,7 +202,7 @@ public final class LettuceStore implements AutoCloseable {
     CompletableFuture<Void> remove(RemoteKey key) {
         byte[] entry = RedisKeys.bytes(RedisKeys.entry(key));
         byte[] lease = RedisKeys.bytes(RedisKeys.lease(key));
-        return guard.call(routes.data(entry), () -> commands().thenCompose(c -> c.del(entry, lease)).thenApply(ignored -> null));
+        return guard.call(routes.data(entry), () -> writes.commands().thenCompose(c -> c.del(entry, lease)).thenApply(ignored -> null));
     }
 
     // ---- bulk: one MGET or script per slot group (one group on a single Redis), all groups sent at once --------
@@ -144,9 +235,10 @@ public final class LettuceStore implements AutoCloseable {
             for (int j = 0; j < group.size(); j++) {
                 entries[j] = RedisKeys.bytes(RedisKeys.entry(keys.get(group.get(j))));
             }
-            parts.add(guard.call(routes.data(entries[0]), () -> commands().thenCompose(c -> c.mget(entries))).thenAccept(reply -> {
+            parts.add(guard.call(routes.data(entries[0]), () -> reads.commands().thenCompose(c -> LettuceStore.<List<Object>>script(c,
+                    getAllBounded, ScriptOutputType.MULTI, false, entries, maxValueArg))).thenAccept(reply -> {
                 for (int j = 0; j < group.size(); j++) {
-                    values[group.get(j)] = reply.get(j).getValueOrElse(null);
+                    values[group.get(j)] = (byte[]) reply.get(j);
                 }
             }));
         }
@@ -157,13 +249,17 @@ public final class LettuceStore implements AutoCloseable {
         LeaseResult[] results = new LeaseResult[keys.size()];
         List<CompletableFuture<?>> parts = new ArrayList<>();
         for (List<Integer> group : groups(keys).values()) {
-            byte[][] args = new byte[group.size() + 1][];
+            byte[][] args = new byte[group.size() + 2][];
             args[0] = millis(leaseTtl);
+            args[1] = maxValueArg;
             for (int j = 0; j < group.size(); j++) {
-                args[j + 1] = utf8(tokens.get(group.get(j)));
+                args[j + 2] = utf8(tokens.get(group.get(j)));
             }
-            parts.add(this.<List<Object>>run(leaseAll, ScriptOutputType.MULTI, entryAndLease(keys, group), args).thenAccept(reply -> {
+            byte[][] groupKeys = entryAndLease(keys, group);
+            String route = routes.data(groupKeys[0]);
+            parts.add(this.<List<Object>>run(leaseAll, ScriptOutputType.MULTI, groupKeys, args).thenAccept(reply -> {
                 long stamp = micros(reply.get(0), reply.get(1));
+                clocks.sample(route, stamp, clocks.now());
                 for (int j = 0; j < group.size(); j++) {
                     results[group.get(j)] = new LeaseResult((byte[]) reply.get(2 * j + 3), ((Long) reply.get(2 * j + 2)) == 1L, stamp);
                 }
@@ -179,6 +275,9 @@ public final class LettuceStore implements AutoCloseable {
             byte[][] args = new byte[group.size() * 3][];
             for (int j = 0; j < group.size(); j++) {
                 int i = group.get(j);
+                if (values.get(i).length > maxValueBytes) {
+                    return CompletableFuture.failedFuture(tooLarge(values.get(i)));
+                }
                 args[3 * j] = utf8(tokens.get(i));
                 args[3 * j + 1] = values.get(i);
                 args[3 * j + 2] = millis(ttls.get(i));
@@ -192,20 +291,35 @@ public final class LettuceStore implements AutoCloseable {
         return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(ignored -> Arrays.asList(stored));
     }
 
-    /** Puts (a null value: removes) many entries, ending their leases. */
+    /**
+     * Puts (a null value: removes) many entries, ending their leases, fenced like {@link #put} (one deadline per
+     * group). A value larger than the largest value removes its entry instead, and the call fails.
+     */
     public CompletableFuture<Void> putAll(List<RemoteKey> keys, List<byte[]> values, List<Duration> ttls) {
         for (RemoteKey key : keys) {
             recent.record(new RecentWrites.Entry(key));
         }
         List<CompletableFuture<?>> parts = new ArrayList<>();
         for (List<Integer> group : groups(keys).values()) {
-            byte[][] args = new byte[group.size() * 2][];
+            byte[][] groupKeys = entryAndLease(keys, group);
+            String route = routes.data(groupKeys[0]);
+            byte[] tooLarge = null;
+            byte[][] args = new byte[group.size() * 2 + 1][];
             for (int j = 0; j < group.size(); j++) {
-                int i = group.get(j);
-                args[2 * j] = values.get(i) == null ? new byte[0] : values.get(i);
-                args[2 * j + 1] = millis(ttls.get(i));
+                byte[] value = values.get(group.get(j));
+                if (value != null && value.length > maxValueBytes) {
+                    tooLarge = value;
+                    value = null;
+                }
+                args[2 * j + 1] = value == null ? new byte[0] : value;
+                args[2 * j + 2] = millis(ttls.get(group.get(j)));
             }
-            parts.add(this.<Long>run(putAll, ScriptOutputType.INTEGER, entryAndLease(keys, group), args));
+            byte[] refused = tooLarge;
+            parts.add(deadline(route, groupKeys[0]).thenCompose(deadline -> {
+                args[0] = utf8(Long.toString(deadline));
+                return this.<List<Object>>run(putAll, ScriptOutputType.MULTI, groupKeys, args);
+            }).thenCompose(reply -> fenced(route, reply, 0)).thenCompose(v -> refused == null ? CompletableFuture.completedFuture(null)
+                    : CompletableFuture.failedFuture(tooLarge(refused))));
         }
         return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]));
     }
@@ -223,7 +337,7 @@ public final class LettuceStore implements AutoCloseable {
 
     public CompletableFuture<Long> tagVersion(TagKey tag) {
         byte[] key = RedisKeys.bytes(RedisKeys.tag(tag));
-        return guard.call(routes.data(key), () -> commands().thenCompose(c -> c.get(key)))
+        return guard.call(routes.data(key), () -> reads.commands().thenCompose(c -> c.get(key)))
                 .thenApply(v -> v == null ? null : Long.parseLong(new String(v, StandardCharsets.UTF_8)));
     }
 
@@ -232,9 +346,17 @@ public final class LettuceStore implements AutoCloseable {
         return run(tagEnsure, ScriptOutputType.INTEGER, keys, utf8(Long.toString(stamp)), millis(ttl));
     }
 
-    /** Publishes on the data connection, on no breaker (a refused heartbeat would fake a gap in the bus). */
+    /**
+     * Publishes on the bus publisher's own connection, on no breaker (a refused heartbeat would fake a gap in the
+     * bus): a heartbeat heard back proves the very link invalidation messages take.
+     */
     public CompletableFuture<Long> publish(byte[] channel, byte[] message) {
-        return commands().thenCompose(c -> c.publish(channel, message));
+        return publishes.commands().thenCompose(c -> c.publish(channel, message));
+    }
+
+    /** Reopens the bus publisher's connection (a heartbeat was not heard back). */
+    public CompletableFuture<Void> reconnectPublisher() {
+        return publishes.reconnect();
     }
 
     /** Makes every write of the recent window again, as invalidations (after a failover). Never fails. */
@@ -273,109 +395,79 @@ public final class LettuceStore implements AutoCloseable {
         return utf8(Long.toString(Math.max(1, d.toMillis())));
     }
 
-    /** A script on the route of its first key (every key of one script shares a hash tag: one slot). */
+    /** A script on the route of its first key (every key of one script shares a hash tag: one slot), on the writes link. */
     private <T> CompletableFuture<T> run(Script script, ScriptOutputType type, byte[][] keys, byte[]... args) {
-        return guard.call(routes.data(keys[0]), () -> commands().thenCompose(c -> c.<T>evalsha(script.sha, type, keys, args)
-                .toCompletableFuture()
-                .handle((value, failure) -> {
-                    if (failure == null) {
-                        return CompletableFuture.completedFuture(value);
-                    }
-                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-                    if (cause instanceof RedisNoScriptException) {
-                        return c.<T>eval(script.body, type, keys, args).toCompletableFuture();
-                    }
-                    return CompletableFuture.<T>failedFuture(cause);
-                }).thenCompose(f -> f)));
+        return guard.call(routes.data(keys[0]), () -> writes.commands().thenCompose(c -> LettuceStore.<T>script(c, script, type, false, keys, args)));
     }
 
-    private CompletableFuture<RedisClusterAsyncCommands<byte[], byte[]>> commands() {
-        RedisClusterAsyncCommands<byte[], byte[]> c = commands;
-        if (c != null) {
-            return CompletableFuture.completedFuture(c);
-        }
-        if (closed) {
-            return CompletableFuture.failedFuture(new RemoteUnavailableException("the Redis tier is closed"));
-        }
-        CompletableFuture<StatefulConnection<byte[], byte[]>> attempt = connecting.get();
-        if (attempt == null || attempt.isCompletedExceptionally()) {
-            CompletableFuture<StatefulConnection<byte[], byte[]>> next = new CompletableFuture<>();
-            if (connecting.compareAndSet(attempt, next)) {
-                startConnecting(next);
+    /** EVALSHA (read-only: EVALSHA_RO), falling back to EVAL once when the server does not know the script. */
+    private static <T> CompletableFuture<T> script(RedisClusterAsyncCommands<byte[], byte[]> c, Script script, ScriptOutputType type,
+            boolean readOnly, byte[][] keys, byte[]... args) {
+        CompletableFuture<T> first = (readOnly ? c.<T>evalshaReadOnly(script.sha, type, keys, args)
+                : c.<T>evalsha(script.sha, type, keys, args)).toCompletableFuture();
+        return first.handle((value, failure) -> {
+            if (failure == null) {
+                return CompletableFuture.completedFuture(value);
             }
-            attempt = connecting.get();
-        }
-        return attempt.thenApply(ignored -> commands);
+            Throwable cause = unwrap(failure);
+            if (cause instanceof RedisNoScriptException) {
+                return (readOnly ? c.<T>evalReadOnly(script.body, type, keys, args) : c.<T>eval(script.body, type, keys, args))
+                        .toCompletableFuture();
+            }
+            return CompletableFuture.<T>failedFuture(cause);
+        }).thenCompose(f -> f);
     }
 
-    private void startConnecting(CompletableFuture<StatefulConnection<byte[], byte[]>> target) {
-        CompletionStage<? extends StatefulConnection<byte[], byte[]>> stage;
-        try {
-            stage = connector.get();
-        } catch (RuntimeException e) {
-            target.completeExceptionally(e);
-            return;
-        }
-        stage.whenComplete((conn, failure) -> {
-            if (failure != null) {
-                target.completeExceptionally(failure);
-                return;
-            }
-            if (closed) {
-                conn.closeAsync();
-                target.completeExceptionally(new RemoteUnavailableException("the Redis tier is closed"));
-                return;
-            }
-            connection = conn;
-            commands = commandsOf.apply(conn);
-            target.complete(conn);
-        });
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     /**
-     * Opens a new connection (through Sentinel: to the primary it names now) and swaps it in; the old one is
-     * closed. Completes when the new one is in use; on failure the old one stays.
+     * Opens new connections (through Sentinel: to the primary it names now) and swaps them in, forgetting what was
+     * known of the server's clock. Completes when they are in use.
      */
     public CompletableFuture<Void> reconnect() {
-        if (closed) {
-            return CompletableFuture.completedFuture(null);
-        }
-        CompletableFuture<StatefulConnection<byte[], byte[]>> next = new CompletableFuture<>();
-        StatefulConnection<byte[], byte[]> old = connection;
-        connecting.set(next);
-        startConnecting(next);
-        return next.thenAccept(conn -> {
-            if (old != null && old != conn) {
-                old.closeAsync();
-            }
-        });
+        clocks.forget();
+        return CompletableFuture.allOf(reads.reconnect(), writes.reconnect(), publishes.reconnect());
     }
 
-    /** Whether a connection is open now. */
+    /** Forgets what was known of the servers' clocks (the primaries changed). */
+    public void forgetClocks() {
+        clocks.forget();
+    }
+
+    /**
+     * The liveness check of every connection: one silent for {@code bound} while its PINGs time out is closed and
+     * reopened. Returns how many were reopened. Never fails.
+     */
+    public CompletableFuture<Integer> checkLinks(Duration bound, Duration pingTimeout) {
+        List<CompletableFuture<Boolean>> checks = List.of(reads.check(bound, pingTimeout), writes.check(bound, pingTimeout),
+                publishes.check(bound, pingTimeout));
+        return CompletableFuture.allOf(checks.toArray(new CompletableFuture<?>[0]))
+                .thenApply(v -> (int) checks.stream().filter(CompletableFuture::join).count());
+    }
+
+    /** Connections found silent and reopened, all links together. */
+    public long linkResets() {
+        return reads.resets() + writes.resets() + publishes.resets();
+    }
+
+    /** Whether the data connections are open now. */
     public boolean isConnected() {
-        StatefulConnection<byte[], byte[]> c = connection;
-        return c != null && c.isOpen();
+        return reads.isConnected() && writes.isConnected();
     }
 
-    /** The open connection, if any (for the health check's PING). */
+    /** The open reads connection, if any (for the health check's PING). */
     StatefulConnection<byte[], byte[]> connection() {
-        return connection;
+        return reads.connection();
     }
 
-    /** Closes the connection without waiting for it. */
+    /** Closes the connections without waiting for them. */
     @Override
     public void close() {
-        closed = true;
-        StatefulConnection<byte[], byte[]> c = connection;
-        if (c != null) {
-            c.closeAsync();
-            return;
-        }
-        // a connection still being opened is closed when it arrives (startConnecting sees closed)
-        CompletableFuture<StatefulConnection<byte[], byte[]>> attempt = connecting.get();
-        if (attempt != null) {
-            attempt.thenAccept(conn -> conn.closeAsync());
-        }
+        reads.close();
+        writes.close();
+        publishes.close();
     }
 
     private static byte[] utf8(String s) {

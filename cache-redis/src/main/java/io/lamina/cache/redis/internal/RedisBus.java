@@ -15,8 +15,8 @@ import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
- * The invalidation bus on Redis pub/sub: one subscriber connection per template, messages published on
- * the data connection. Every disconnect of the subscriber is reported as a gap at once (Lettuce then
+ * The invalidation bus on Redis pub/sub: one subscriber connection per template, messages and heartbeats published
+ * on a connection of their own (so a heartbeat heard back proves the links messages take). Every disconnect of the subscriber is reported as a gap at once (Lettuce then
  * reconnects and resubscribes by itself); {@link #resubscribe()} replaces a subscriber that went silent.
  *
  * <p>Classic (not sharded) pub/sub in every topology: on a Cluster a PUBLISH reaches the subscribers of every
@@ -30,6 +30,7 @@ public final class RedisBus implements InvalidationBus, AutoCloseable {
     private final Supplier<CompletionStage<StatefulRedisPubSubConnection<byte[], byte[]>>> connector;
     private final BiFunction<byte[], byte[], CompletableFuture<Long>> publisher;
     private final RecentWrites recent;
+    private final Runnable reconnectPublisher;
     private final AtomicBoolean connecting = new AtomicBoolean();
     private final RedisConnectionStateListener stateListener = new StateListener();
     private volatile StatefulRedisPubSubConnection<byte[], byte[]> connection;
@@ -38,11 +39,12 @@ public final class RedisBus implements InvalidationBus, AutoCloseable {
     private volatile boolean closed;
 
     public RedisBus(AbstractRedisClient client, Supplier<CompletionStage<StatefulRedisPubSubConnection<byte[], byte[]>>> connector,
-            BiFunction<byte[], byte[], CompletableFuture<Long>> publisher, RecentWrites recent) {
+            BiFunction<byte[], byte[], CompletableFuture<Long>> publisher, RecentWrites recent, Runnable reconnectPublisher) {
         this.client = client;
         this.connector = connector;
         this.publisher = publisher;
         this.recent = recent;
+        this.reconnectPublisher = reconnectPublisher;
         client.addListener(stateListener);
     }
 
@@ -69,8 +71,17 @@ public final class RedisBus implements InvalidationBus, AutoCloseable {
         }
     }
 
+    /**
+     * Replaces the subscriber and reopens the publisher's connection: a heartbeat not heard back may have been lost
+     * on either, and both may have died silently.
+     */
     @Override
     public void resubscribe() {
+        try {
+            reconnectPublisher.run();
+        } catch (RuntimeException e) {
+            // the next heartbeat tells
+        }
         StatefulRedisPubSubConnection<byte[], byte[]> old = connection;
         connection = null;
         if (old != null) {

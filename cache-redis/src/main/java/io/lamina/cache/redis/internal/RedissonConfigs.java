@@ -21,7 +21,15 @@ public final class RedissonConfigs {
     /** Where and how to connect. {@code trust} may be null (the JVM's trust store). */
     public record Settings(Topology topology, List<RedisURI> uris, String username, String password, String sentinelUsername,
             String sentinelPassword, Duration commandTimeout,
-            Duration connectTimeout, Duration lockLease, Duration topologyRefresh, TrustManagerFactory trust) {
+            Duration connectTimeout, Duration lockLease, Duration topologyRefresh, TrustManagerFactory trust, Duration linkCheck) {
+
+        /** Settings with the default link check (3 s). */
+        public Settings(Topology topology, List<RedisURI> uris, String username, String password, String sentinelUsername,
+                String sentinelPassword, Duration commandTimeout, Duration connectTimeout, Duration lockLease,
+                Duration topologyRefresh, TrustManagerFactory trust) {
+            this(topology, uris, username, password, sentinelUsername, sentinelPassword, commandTimeout, connectTimeout,
+                    lockLease, topologyRefresh, trust, Duration.ofSeconds(3));
+        }
     }
 
     private RedissonConfigs() {
@@ -80,7 +88,13 @@ public final class RedissonConfigs {
     }
 
     private static <T extends BaseConfig<T>> T common(T config, Settings s, int timeout, int connect) {
+        // a connection that stops answering is found by Redisson's PING (every third of the link check) and replaced, as
+        // Lettuce's are by the tier's link check; TCP keepalive and TCP_USER_TIMEOUT as on the Lettuce side (where the
+        // platform has them)
+        int ping = (int) Math.min(Integer.MAX_VALUE, Math.max(100, s.linkCheck().toMillis() / 3));
         return config.setTimeout(timeout).setConnectTimeout(connect).setRetryAttempts(0)
+                .setPingConnectionInterval(ping).setKeepAlive(true).setTcpKeepAliveIdle(5).setTcpKeepAliveInterval(1)
+                .setTcpKeepAliveCount(3).setTcpUserTimeout(10_000)
                 .setSslVerificationMode(SslVerificationMode.STRICT).setUsername(s.username()).setPassword(s.password());
     }
 

@@ -7,13 +7,16 @@ package io.lamina.cache.redis.internal;
 final class Scripts {
 
     /**
-     * KEYS: entry, lease. ARGV: token, lease ms, only-if-free ("1"/"0"). Returns {leased, seconds,
-     * microseconds, entry or nil}: the server's TIME is the load's start stamp for tag versions.
+     * KEYS: entry, lease. ARGV: token, lease ms, only-if-free ("1"/"0"), largest value in bytes. Returns {leased,
+     * seconds, microseconds, entry or nil}: the server's TIME is the load's start stamp for tag versions. An entry
+     * larger than the limit, or not a string (a foreign key), is returned as {@link #UNREADABLE} without being read.
      */
     static final String GET_OR_LEASE = """
             redis.replicate_commands()
             local t = redis.call('TIME')
-            local v = redis.call('GET', KEYS[1])
+            local n = redis.pcall('STRLEN', KEYS[1])
+            local v = false
+            if type(n) ~= 'number' or n > tonumber(ARGV[4]) then v = '\\0' elseif n > 0 then v = redis.call('GET', KEYS[1]) end
             local leased = 0
             if ARGV[3] == '1' then
               if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then leased = 1 end
@@ -77,26 +80,67 @@ final class Scripts {
             return 0
             """;
 
-    /** KEYS: entry, lease. ARGV: value, ttl ms. Stores and ends any lease, atomically. */
+    /**
+     * KEYS: entry, lease. ARGV: value, ttl ms, deadline (server microseconds; "0": none). Stores and ends any lease,
+     * atomically, unless the server's clock is past the deadline: then the caller may have been told the write failed
+     * (it timed out), and a later write may have been made since, so it is refused. Returns {stored 1 or 0, seconds,
+     * microseconds}.
+     */
     static final String PUT = """
+            redis.replicate_commands()
+            local t = redis.call('TIME')
+            if ARGV[3] ~= '0' and tonumber(t[1]) * 1000000 + tonumber(t[2]) > tonumber(ARGV[3]) then
+              return {0, t[1], t[2]}
+            end
             redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
             redis.call('DEL', KEYS[2])
-            return 1
+            return {1, t[1], t[2]}
+            """;
+
+    /** KEYS: any key (the script runs where it lives). Returns the server's {seconds, microseconds}. */
+    static final String CLOCK = """
+            #!lua flags=no-writes
+            return redis.call('TIME')
             """;
 
     /**
+     * The bounded read of many entries of one slot group, read-only (so a paused or stalled write never holds it up).
+     * KEYS: entries. ARGV: largest value in bytes. Returns each entry, nil if absent, {@link #UNREADABLE} if larger
+     * than the limit or not a string, without reading it.
+     */
+    static final String GET_ALL = """
+            #!lua flags=no-writes
+            local max = tonumber(ARGV[1])
+            local out = {}
+            for i = 1, #KEYS do
+              local n = redis.pcall('STRLEN', KEYS[i])
+              if type(n) ~= 'number' or n > max then out[i] = '\\0'
+              elseif n == 0 then out[i] = false
+              else out[i] = redis.call('GET', KEYS[i]) end
+            end
+            return out
+            """;
+
+    /** What a bounded read returns for an entry it would not read: one zero byte, which no envelope starts with. */
+    static final byte[] UNREADABLE = {0};
+
+    /**
      * The bulk claim of {@code rememberAll}: {@link #GET_OR_LEASE} with only-if-free for many keys of one slot group.
-     * KEYS: entry1, lease1, entry2, lease2, ... ARGV: lease ms, token1, token2, ... Returns {seconds, microseconds,
+     * KEYS: entry1, lease1, entry2, lease2, ... ARGV: lease ms, largest value in bytes, token1, token2, ... Returns
+     * {seconds, microseconds,
      * leased1, entry1 or nil, leased2, entry2 or nil, ...}.
      */
     static final String LEASE_ALL = """
             redis.replicate_commands()
             local t = redis.call('TIME')
             local out = {t[1], t[2]}
+            local max = tonumber(ARGV[2])
             for i = 1, #KEYS / 2 do
-              local v = redis.call('GET', KEYS[2 * i - 1])
+              local n = redis.pcall('STRLEN', KEYS[2 * i - 1])
+              local v = false
+              if type(n) ~= 'number' or n > max then v = '\\0' elseif n > 0 then v = redis.call('GET', KEYS[2 * i - 1]) end
               local leased = 0
-              if redis.call('SET', KEYS[2 * i], ARGV[i + 1], 'NX', 'PX', ARGV[1]) then leased = 1 end
+              if redis.call('SET', KEYS[2 * i], ARGV[i + 2], 'NX', 'PX', ARGV[1]) then leased = 1 end
               out[2 * i + 1] = leased
               out[2 * i + 2] = v
             end
@@ -123,19 +167,25 @@ final class Scripts {
             """;
 
     /**
-     * {@link #PUT} of many keys of one slot group; an empty value removes the entry instead. KEYS: entry1, lease1,
-     * ... ARGV: value1, ttl ms1, ... Returns the number of keys.
+     * {@link #PUT} of many keys of one slot group, fenced by one deadline; an empty value removes the entry instead.
+     * KEYS: entry1, lease1, ... ARGV: deadline, value1, ttl ms1, ... Returns {number of keys, or -1 if refused as
+     * late; seconds, microseconds}.
      */
     static final String PUT_ALL = """
+            redis.replicate_commands()
+            local t = redis.call('TIME')
+            if ARGV[1] ~= '0' and tonumber(t[1]) * 1000000 + tonumber(t[2]) > tonumber(ARGV[1]) then
+              return {-1, t[1], t[2]}
+            end
             for i = 1, #KEYS / 2 do
-              if ARGV[2 * i - 1] == '' then
+              if ARGV[2 * i] == '' then
                 redis.call('DEL', KEYS[2 * i - 1])
               else
-                redis.call('SET', KEYS[2 * i - 1], ARGV[2 * i - 1], 'PX', ARGV[2 * i])
+                redis.call('SET', KEYS[2 * i - 1], ARGV[2 * i], 'PX', ARGV[2 * i + 1])
               end
               redis.call('DEL', KEYS[2 * i])
             end
-            return #KEYS / 2
+            return {#KEYS / 2, t[1], t[2]}
             """;
 
     private Scripts() {

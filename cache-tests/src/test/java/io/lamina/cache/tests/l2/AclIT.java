@@ -29,7 +29,7 @@ class AclIT {
     static final String ACL_RULES = "on >s3cret resetkeys ~" + NAMESPACE + ":* ~redisson_unlock_latch:" + NAMESPACE + ":*"
             + " resetchannels &" + NAMESPACE + ":*"
             + " &redisson_lock__channel:" + NAMESPACE + ":*"
-            + " -@all +get +set +del +eval +evalsha +pexpire +pttl +exists +hincrby +hexists +publish +time"
+            + " -@all +get +getrange +strlen +set +del +eval +evalsha +pexpire +pttl +exists +hincrby +hexists +publish +time"
             + " +subscribe +unsubscribe +ping +hello +auth +client|setname +script|load +script|exists"
             + "";
 

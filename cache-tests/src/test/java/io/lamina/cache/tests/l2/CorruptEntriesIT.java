@@ -79,7 +79,10 @@ class CorruptEntriesIT {
 
         assertThat(p).isEqualTo(new Product(1, "fresh"));
         assertThat(loads).hasValue(1);
-        assertThat(node.stats("products").decodeFailures()).isGreaterThanOrEqualTo(1);
+        if (stored.length > 0) {
+            // an empty string is read as absent (the bounded read, GETRANGE, answers "" for both): a miss, not counted
+            assertThat(node.stats("products").decodeFailures()).isGreaterThanOrEqualTo(1);
+        }
         Envelope repaired = Envelope.decode(nodes.redis().get(key));
         assertThat(new String(repaired.payload(), StandardCharsets.UTF_8)).contains("fresh");
 
