@@ -28,6 +28,9 @@ package io.lamina.cache;
  * @param lockTimeouts       misses that found the key's lock held and gave up after {@code lockWait}
  * @param totalLockWaitNanos time misses spent waiting for another node's lock (both of the above)
  * @param unaskedKeys        keys a {@code rememberAll} loader returned without being asked for them (ignored)
+ * @param shapeMismatches    stored entries written with another shape of the value's type (another version of the
+ *                           class: another codec fingerprint), treated as misses and reloaded; counted on every read
+ *                           that meets one (a miss may read the entry twice: before and under the lock)
  */
 public record CacheStats(
         long requests,
@@ -52,10 +55,11 @@ public record CacheStats(
         long lockWaits,
         long lockTimeouts,
         long totalLockWaitNanos,
-        long unaskedKeys) {
+        long unaskedKeys,
+        long shapeMismatches) {
 
     /** A snapshot with every counter at zero. */
-    public static final CacheStats EMPTY = new CacheStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    public static final CacheStats EMPTY = new CacheStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     /** Hits of either tier divided by requests; 1.0 when there were no requests. */
     public double hitRatio() {

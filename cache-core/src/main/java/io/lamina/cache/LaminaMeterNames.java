@@ -58,6 +58,12 @@ public final class LaminaMeterNames {
     public static final String REMOTE_ERRORS = "lamina.cache.remote.errors";
     /** Counter: stored entries that could not be read (corrupt, unknown format, wrong type) and were treated as misses. Tags: cache, namespace. */
     public static final String DECODE_FAILURES = "lamina.cache.decode.failures";
+    /**
+     * Counter: stored entries written with another shape of the value's type (another version of the class, seen by
+     * the codec's fingerprint), treated as misses and reloaded; non-zero during a rolling deploy that changed a
+     * cached class. Tags: cache, namespace.
+     */
+    public static final String SHAPE_MISMATCHES = "lamina.cache.shape.mismatches";
 
     // ---- Lamina's, per node (template) ------------------------------------------------------------------
 

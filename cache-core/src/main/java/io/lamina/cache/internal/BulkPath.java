@@ -410,7 +410,7 @@ final class BulkPath {
             item.ctx.close();
             cache.stats().loadSuccess(took);
         }
-        store(items, values, out);
+        store(items, values, type, out);
     }
 
     private Map<?, ?> call(Invoker loader, Set<Object> missing, BulkContextImpl context) throws Exception {
@@ -468,7 +468,7 @@ final class BulkPath {
     }
 
     /** Stores the loaded values: L2 in one fenced bulk fill for the leased keys, then L1; completes every flight. */
-    private void store(List<Item> items, Map<String, Object> values, Map<String, Object> out) {
+    private void store(List<Item> items, Map<String, Object> values, Type type, Map<String, Object> out) {
         ResolvedOptions options = cache.options();
         List<Item> fills = new ArrayList<>();
         for (Item item : items) {
@@ -532,7 +532,7 @@ final class BulkPath {
                 continue;
             }
             try {
-                bytes.add(cache.miss().envelope(item.value, null, item.ttlNanos, item.tags, mine).encode());
+                bytes.add(cache.miss().envelope(item.value, type, item.ttlNanos, item.tags, mine).encode());
             } catch (CodecException e) {
                 remote.unreadable("value of " + item.rk + " (not stored)", e, cache.stats());
                 giveBack(item);

@@ -526,12 +526,23 @@ final class MissPath {
         return "\u0001cache:" + cacheName;
     }
 
-    /** The envelope of a value written now with a TTL of {@code ttlNanos}; encodes the payload. */
+    /**
+     * The envelope of a value written now with a TTL of {@code ttlNanos}; encodes the payload. {@code type} is the
+     * caller's declared type, or null where the caller named none ({@code put}, {@code putAll}): then the value's
+     * class stands in, and its shape is stored only when the class alone is the whole type (no type parameters,
+     * so not an {@code ArrayList} of something); otherwise {@link Envelope#NO_SHAPE}, which readers accept.
+     */
     Envelope envelope(Object value, Type type, long ttlNanos, List<String> tags, long[] versions) {
         long now = now();
         long freshUntil = now + Math.max(1, ttlNanos / 1_000_000L);
-        byte[] payload = value == null ? new byte[0] : cache.context().codec().encode(value, type != null ? type : value.getClass());
-        return new Envelope(now, freshUntil, value == null, List.copyOf(tags), versions, payload);
+        if (value == null) {
+            return new Envelope(now, freshUntil, true, Envelope.NO_SHAPE, List.copyOf(tags), versions, new byte[0]);
+        }
+        Type written = type != null ? type : value.getClass();
+        byte[] payload = cache.context().codec().encode(value, written);
+        long shape = type != null || value.getClass().getTypeParameters().length == 0
+                ? cache.context().codec().fingerprint(written) : Envelope.NO_SHAPE;
+        return new Envelope(now, freshUntil, false, shape, List.copyOf(tags), versions, payload);
     }
 
     Decoded decode(byte[] bytes, Type type, Class<?> raw, RemoteKey rk) {
@@ -550,6 +561,17 @@ final class MissPath {
     }
 
     private Object decodePayload(Envelope envelope, Type type, Class<?> raw, RemoteKey rk) {
+        long stored = envelope.shape();
+        if (stored != Envelope.NO_SHAPE) {
+            // written by another version of the class: decoding it would fill what the shapes share and leave the
+            // rest null or default; a miss instead, which the next load repairs with this version's shape
+            long expected = cache.context().codec().fingerprint(type);
+            if (expected != Envelope.NO_SHAPE && expected != stored) {
+                remote.shapeMismatch(rk.toString(), "stored shape " + Long.toHexString(stored) + ", this node's "
+                        + type.getTypeName() + " has shape " + Long.toHexString(expected), cache.stats());
+                return null;
+            }
+        }
         try {
             Object value = cache.context().codec().decode(envelope.payload(), type);
             if (!raw.isInstance(value)) {

@@ -43,6 +43,11 @@ import java.util.concurrent.ConcurrentMap;
  * interface-typed property ...) fails that encode and every later one with a {@link CodecException} naming the
  * type, and one ERROR line is logged for it, so nothing unreadable is stored and the problem is not only a
  * miss counted on every other node. A type Jackson cannot write at all (no properties) fails the same way.
+ *
+ * <p><b>Shape fingerprints.</b> {@link #fingerprint} describes the JSON a type is written as (property names and
+ * their types, recursively; see docs/concepts.md, "The envelope") and hashes it; it is computed once per type and
+ * cached. A node whose class has another shape than the writer's treats the entry as a miss and reloads it, so
+ * an added field is never read as null and a removed one never as its default during a rolling deploy.
  * Thread-safe.
  */
 public final class JsonCodec implements Codec {
@@ -64,6 +69,8 @@ public final class JsonCodec implements Codec {
     private final ConcurrentMap<Object, String> unreadable = new ConcurrentHashMap<>();
     /** Types already reported in an ERROR line. */
     private final Set<Object> reported = ConcurrentHashMap.newKeySet();
+    private final JsonShape shapes;
+    private final ConcurrentMap<Type, Long> fingerprints = new ConcurrentHashMap<>();
 
     private JsonCodec(Builder b) {
         StreamReadConstraints limits = StreamReadConstraints.builder()
@@ -95,6 +102,7 @@ public final class JsonCodec implements Codec {
         m.getFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         this.mapper = m;
         this.maxBytes = b.maxBytes;
+        this.shapes = new JsonShape(m);
     }
 
     /** The codec with default limits. */
@@ -188,6 +196,36 @@ public final class JsonCodec implements Codec {
             }
             throw new CodecException("cannot decode " + bytes.length + " bytes as " + type.getTypeName() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Jackson's view of the type as this codec's mapper writes it: the names of the properties it writes and
+     * their types, recursively into nested beans, records, collections, maps and {@code Optional}s, generic type
+     * arguments resolved; enums by their constant names; other types Jackson writes as a value ({@code String},
+     * numbers, {@code java.time} ...) by class name. Class names of beans and the order of properties are not
+     * part of it. 0 for {@code Object}, interfaces and abstract classes (their JSON depends on the runtime class).
+     */
+    @Override
+    public long fingerprint(Type type) {
+        Long known = fingerprints.get(type);
+        if (known != null) {
+            return known;
+        }
+        long computed;
+        try {
+            computed = shapes.fingerprint(type);
+        } catch (RuntimeException e) {
+            computed = 0;
+        }
+        Long raced = fingerprints.putIfAbsent(type, computed);
+        return raced != null ? raced : computed;
+    }
+
+    /** The description {@link #fingerprint} hashes (for tests and diagnostics); null when there is none. */
+    String shapeOf(Type type) {
+        return shapes.describe(type);
     }
 
     @Override

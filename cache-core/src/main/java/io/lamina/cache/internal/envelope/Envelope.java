@@ -10,29 +10,38 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One stored entry of the remote tier, and its binary form (format version 1, big-endian):
+ * One stored entry of the remote tier, and its binary form (format version 2, big-endian):
  *
  * <pre>
  * 'L' 'M'             magic
- * u8  version         1
+ * u8  version         2
  * u8  flags           bit 0: the value is null (no payload)
  * i64 createdAt       epoch ms, writer's clock
  * i64 freshUntil      epoch ms: logical expiry; the Redis TTL adds the fail-safe window and jitter
+ * i64 shape           the codec's fingerprint of the value's type ({@code Codec.fingerprint}); 0: none, not checked
  * u16 tagCount        then per tag: u16 length, UTF-8 bytes, i64 version observed before the load
  * i32 payloadLength   then the codec's bytes; nothing may follow
  * </pre>
  *
- * Anything else — wrong magic, unknown version or flag, lengths that do not add up, invalid UTF-8 — is
- * rejected by {@link #decode} with {@link CorruptEnvelopeException}; the reader counts it as a miss.
+ * Format 1, written by the releases before fingerprints, is the same without {@code shape}; it is still read,
+ * with shape 0 (see docs/operations.md, rolling upgrades). Anything else — wrong magic, unknown version or flag,
+ * lengths that do not add up, invalid UTF-8 — is rejected by {@link #decode} with
+ * {@link CorruptEnvelopeException}; the reader counts it as a miss.
  */
-public record Envelope(long createdAt, long freshUntil, boolean isNull, List<String> tags, long[] tagVersions,
+public record Envelope(long createdAt, long freshUntil, boolean isNull, long shape, List<String> tags, long[] tagVersions,
         byte[] payload) {
 
-    public static final byte VERSION = 1;
+    /** The format this class writes. */
+    public static final byte VERSION = 2;
+    /** The format before shape fingerprints: read, never written. */
+    public static final byte VERSION_1 = 1;
+    /** The shape of an entry whose type has no fingerprint: readers do not check it. */
+    public static final long NO_SHAPE = 0;
     private static final byte M0 = 'L';
     private static final byte M1 = 'M';
     private static final int FLAG_NULL = 1;
-    private static final int HEADER = 2 + 1 + 1 + 8 + 8 + 2 + 4;
+    private static final int HEADER_1 = 2 + 1 + 1 + 8 + 8 + 2 + 4;
+    private static final int HEADER = HEADER_1 + 8;
     private static final int MAX_TAGS = 1024;
 
     public Envelope {
@@ -42,6 +51,11 @@ public record Envelope(long createdAt, long freshUntil, boolean isNull, List<Str
         if (tags.size() != tagVersions.length) {
             throw new IllegalArgumentException("one version per tag");
         }
+    }
+
+    /** An entry without a shape fingerprint ({@link #NO_SHAPE}). */
+    public Envelope(long createdAt, long freshUntil, boolean isNull, List<String> tags, long[] tagVersions, byte[] payload) {
+        this(createdAt, freshUntil, isNull, NO_SHAPE, tags, tagVersions, payload);
     }
 
     /** Whether the entry is still fresh at {@code nowMillis}. */
@@ -58,7 +72,7 @@ public record Envelope(long createdAt, long freshUntil, boolean isNull, List<Str
         }
         ByteBuffer out = ByteBuffer.allocate(size);
         out.put(M0).put(M1).put(VERSION).put((byte) (isNull ? FLAG_NULL : 0));
-        out.putLong(createdAt).putLong(freshUntil);
+        out.putLong(createdAt).putLong(freshUntil).putLong(shape);
         out.putShort((short) names.length);
         for (int i = 0; i < names.length; i++) {
             out.putShort((short) names[i].length).put(names[i]).putLong(tagVersions[i]);
@@ -70,10 +84,10 @@ public record Envelope(long createdAt, long freshUntil, boolean isNull, List<Str
     /**
      * Parses stored bytes.
      *
-     * @throws CorruptEnvelopeException if they are not a version-1 envelope
+     * @throws CorruptEnvelopeException if they are not a version-2 (or version-1) envelope
      */
     public static Envelope decode(byte[] bytes) {
-        if (bytes == null || bytes.length < HEADER) {
+        if (bytes == null || bytes.length < HEADER_1) {
             throw new CorruptEnvelopeException("too short for an envelope: " + (bytes == null ? 0 : bytes.length) + " bytes");
         }
         ByteBuffer in = ByteBuffer.wrap(bytes);
@@ -82,7 +96,7 @@ public record Envelope(long createdAt, long freshUntil, boolean isNull, List<Str
                 throw new CorruptEnvelopeException("not a Lamina envelope (bad magic)");
             }
             byte version = in.get();
-            if (version != VERSION) {
+            if (version != VERSION && version != VERSION_1) {
                 throw new CorruptEnvelopeException("unknown envelope format version " + version);
             }
             int flags = in.get();
@@ -91,6 +105,7 @@ public record Envelope(long createdAt, long freshUntil, boolean isNull, List<Str
             }
             long createdAt = in.getLong();
             long freshUntil = in.getLong();
+            long shape = version == VERSION_1 ? NO_SHAPE : in.getLong();
             int tagCount = Short.toUnsignedInt(in.getShort());
             if (tagCount > MAX_TAGS) {
                 throw new CorruptEnvelopeException("too many tags: " + tagCount);
@@ -120,7 +135,7 @@ public record Envelope(long createdAt, long freshUntil, boolean isNull, List<Str
             }
             byte[] payload = new byte[payloadLength];
             in.get(payload);
-            return new Envelope(createdAt, freshUntil, isNull, List.of(tags), versions, payload);
+            return new Envelope(createdAt, freshUntil, isNull, shape, List.of(tags), versions, payload);
         } catch (BufferUnderflowException e) {
             throw new CorruptEnvelopeException("truncated envelope");
         } catch (CharacterCodingException e) {
@@ -131,17 +146,17 @@ public record Envelope(long createdAt, long freshUntil, boolean isNull, List<Str
     @Override
     public boolean equals(Object o) {
         return o instanceof Envelope e && createdAt == e.createdAt && freshUntil == e.freshUntil && isNull == e.isNull
-                && tags.equals(e.tags) && Arrays.equals(tagVersions, e.tagVersions) && Arrays.equals(payload, e.payload);
+                && shape == e.shape && tags.equals(e.tags) && Arrays.equals(tagVersions, e.tagVersions) && Arrays.equals(payload, e.payload);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(createdAt, freshUntil, isNull, tags, Arrays.hashCode(tagVersions), Arrays.hashCode(payload));
+        return Objects.hash(createdAt, freshUntil, isNull, shape, tags, Arrays.hashCode(tagVersions), Arrays.hashCode(payload));
     }
 
     @Override
     public String toString() {
-        return "Envelope{createdAt=" + createdAt + ", freshUntil=" + freshUntil + ", null=" + isNull + ", tags=" + tags
+        return "Envelope{createdAt=" + createdAt + ", freshUntil=" + freshUntil + ", null=" + isNull + ", shape=" + Long.toHexString(shape) + ", tags=" + tags
                 + ", payload=" + payload.length + " bytes}";
     }
 }

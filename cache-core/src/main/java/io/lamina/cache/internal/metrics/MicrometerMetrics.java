@@ -131,6 +131,8 @@ public final class MicrometerMetrics implements TemplateMetrics {
                     "time misses waited for another node's lock", tags);
             counter(LaminaMeterNames.REMOTE_ERRORS, s, StatsCounter::l2Errors, "remote-tier failures treated as misses", tags);
             counter(LaminaMeterNames.DECODE_FAILURES, s, StatsCounter::decodeFailures, "unreadable stored entries", tags);
+            counter(LaminaMeterNames.SHAPE_MISMATCHES, s, StatsCounter::shapeMismatches,
+                    "stored entries of another shape of the value's type (another class version), reloaded", tags);
         }
     }
 

@@ -13,12 +13,21 @@ public final class RateLimitedLog {
     private final AtomicLong suppressed = new AtomicLong();
 
     public void warn(String message, Throwable cause) {
+        log(message, cause, true);
+    }
+
+    /** A warning without a cause. */
+    public void warn(String message) {
+        log(message, null, false);
+    }
+
+    private void log(String message, Throwable cause, boolean withCause) {
         long now = System.nanoTime();
         long due = next.get();
         if ((due == Long.MIN_VALUE || now - due >= 0) && next.compareAndSet(due, now + INTERVAL_NANOS)) {
             long skipped = suppressed.getAndSet(0);
             String text = skipped > 0 ? message + " (" + skipped + " similar lines suppressed)" : message;
-            LOG.log(Level.WARNING, text + ": " + describe(cause));
+            LOG.log(Level.WARNING, withCause ? text + ": " + describe(cause) : text);
         } else {
             suppressed.incrementAndGet();
         }

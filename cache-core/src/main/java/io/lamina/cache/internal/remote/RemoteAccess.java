@@ -18,6 +18,8 @@ public final class RemoteAccess {
 
     private final RemoteTier tier;
     private final RateLimitedLog log = new RateLimitedLog();
+    /** Its own limit: the shape mismatches of a rolling deploy must not crowd out the lines of real failures. */
+    private final RateLimitedLog shapes = new RateLimitedLog();
 
     public RemoteAccess(RemoteTier tier) {
         this.tier = tier;
@@ -48,6 +50,16 @@ public final class RemoteAccess {
     public void unreadable(String what, Throwable failure, StatsCounter stats) {
         stats.decodeFailure();
         log.warn("remote tier: " + what + " is unreadable, treated as a miss", failure);
+    }
+
+    /**
+     * Counts a stored entry written with another shape of the value's type (another version of the class), and
+     * logs it (rate-limited, on a limit of its own): the caller treats it as a miss and reloads.
+     */
+    public void shapeMismatch(String what, String detail, StatsCounter stats) {
+        stats.shapeMismatch();
+        shapes.warn("remote tier: " + what + " was written with another shape of its type (another version of the class"
+                + " is running, or was): " + detail + "; treated as a miss and reloaded");
     }
 
     /**

@@ -18,6 +18,7 @@ public final class StatsCounter {
     private final LongAdder evictions = new LongAdder();
     private final LongAdder l2Errors = new LongAdder();
     private final LongAdder decodeFailures = new LongAdder();
+    private final LongAdder shapeMismatches = new LongAdder();
     private final LongAdder staleServed = new LongAdder();
     private final LongAdder refreshesStarted = new LongAdder();
     private final LongAdder refreshesCompleted = new LongAdder();
@@ -119,6 +120,11 @@ public final class StatsCounter {
         decodeFailures.increment();
     }
 
+    /** A stored entry written with another shape of the value's type (another fingerprint), treated as a miss. */
+    public void shapeMismatch() {
+        shapeMismatches.increment();
+    }
+
     // single counters, for meters that read one value (a scrape need not sum them all)
 
     public long l1Hits() {
@@ -163,6 +169,10 @@ public final class StatsCounter {
 
     public long decodeFailures() {
         return decodeFailures.sum();
+    }
+
+    public long shapeMismatches() {
+        return shapeMismatches.sum();
     }
 
     public long staleServedCount() {
@@ -213,6 +223,6 @@ public final class StatsCounter {
                 loadNanos.sum(), puts.sum(), evictions.sum(), l2Errors.sum(), decodeFailures.sum(), staleServed.sum(),
                 refreshesStarted.sum(), refreshesCompleted.sum(), refreshesFailed.sum(), refreshesRejected.sum(),
                 refreshesSkipped.sum(), loadTimeouts.sum(), lockWaitsAcquired.sum(), lockTimeouts.sum(), lockWaitNanos.sum(),
-                unaskedKeys.sum());
+                unaskedKeys.sum(), shapeMismatches.sum());
     }
 }

@@ -120,6 +120,7 @@ public class LaminaCacheEndpoint {
         out.put("refreshesSkipped", s.refreshesSkipped());
         out.put("remoteErrors", s.l2Errors());
         out.put("decodeFailures", s.decodeFailures());
+        out.put("shapeMismatches", s.shapeMismatches());
         return out;
     }
 

@@ -1,0 +1,64 @@
+package io.lamina.cache.internal.envelope;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The stored format: version 2 carries the value type's shape fingerprint; version 1 is still read, without one. */
+class EnvelopeTest {
+
+    private static final byte[] JSON = "{\"sku\":\"a\"}".getBytes(StandardCharsets.UTF_8);
+
+    @Test
+    void roundTrips_withItsShape() {
+        Envelope e = new Envelope(1_000, 2_000, false, 0x1234_5678_9abc_def0L, List.of("t1", "\u0001cache:c"), new long[] {3, 4}, JSON);
+        byte[] bytes = e.encode();
+        assertThat(bytes[2]).isEqualTo(Envelope.VERSION).isEqualTo((byte) 2);
+        Envelope back = Envelope.decode(bytes);
+        assertThat(back).isEqualTo(e);
+        assertThat(back.shape()).isEqualTo(0x1234_5678_9abc_def0L);
+    }
+
+    @Test
+    void withoutAShape_isNoShape() {
+        Envelope e = new Envelope(1_000, 2_000, true, List.of(), new long[0], new byte[0]);
+        assertThat(e.shape()).isEqualTo(Envelope.NO_SHAPE);
+        assertThat(Envelope.decode(e.encode()).shape()).isEqualTo(Envelope.NO_SHAPE);
+    }
+
+    /** Bytes as the release before shape fingerprints wrote them (format 1). */
+    private static byte[] formatOne(long createdAt, long freshUntil, String tag, long version, byte[] payload) {
+        byte[] name = tag.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(2 + 1 + 1 + 8 + 8 + 2 + 2 + name.length + 8 + 4 + payload.length)
+                .put((byte) 'L').put((byte) 'M').put((byte) 1).put((byte) 0)
+                .putLong(createdAt).putLong(freshUntil)
+                .putShort((short) 1).putShort((short) name.length).put(name).putLong(version)
+                .putInt(payload.length).put(payload).array();
+    }
+
+    @Test
+    void formatOne_isStillRead_withoutAShape() {
+        Envelope e = Envelope.decode(formatOne(1_000, 2_000, "t", 7, JSON));
+        assertThat(e.createdAt()).isEqualTo(1_000);
+        assertThat(e.freshUntil()).isEqualTo(2_000);
+        assertThat(e.shape()).isEqualTo(Envelope.NO_SHAPE);
+        assertThat(e.tags()).containsExactly("t");
+        assertThat(e.tagVersions()).containsExactly(7);
+        assertThat(e.payload()).isEqualTo(JSON);
+    }
+
+    @Test
+    void aFormatTwoHeaderCutShort_isCorrupt() {
+        byte[] bytes = new Envelope(1_000, 2_000, false, 42, List.of(), new long[0], JSON).encode();
+        assertThatThrownBy(() -> Envelope.decode(Arrays.copyOf(bytes, 2 + 1 + 1 + 8 + 8 + 4)))
+                .isInstanceOf(CorruptEnvelopeException.class);
+        byte[] unknown = bytes.clone();
+        unknown[2] = 3;
+        assertThatThrownBy(() -> Envelope.decode(unknown)).isInstanceOf(CorruptEnvelopeException.class).hasMessageContaining("version 3");
+    }
+}
