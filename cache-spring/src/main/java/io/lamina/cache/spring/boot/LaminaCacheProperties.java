@@ -312,6 +312,34 @@ public class LaminaCacheProperties {
         /** After a failover, how far back writes are made again as invalidations; 0s turns it off. Default 10s. */
         private Duration failoverReplay;
 
+        /**
+         * How long a Redis connection may answer nothing, while PINGs to it time out, before it is closed and reopened
+         * (PINGed every third of it). At least 300ms. Default 3s.
+         */
+        private Duration linkCheck;
+
+        /**
+         * The largest entry stored in or read from Redis; larger ones stay in L1 only, and a larger one found in Redis
+         * is a miss that is never transferred. Between 1KB and 512MB. Default 4MB.
+         */
+        private org.springframework.util.unit.DataSize maxValueSize;
+
+        public Duration getLinkCheck() {
+            return linkCheck;
+        }
+
+        public void setLinkCheck(Duration linkCheck) {
+            this.linkCheck = linkCheck;
+        }
+
+        public org.springframework.util.unit.DataSize getMaxValueSize() {
+            return maxValueSize;
+        }
+
+        public void setMaxValueSize(org.springframework.util.unit.DataSize maxValueSize) {
+            this.maxValueSize = maxValueSize;
+        }
+
         public Duration getTopologyRefresh() {
             return topologyRefresh;
         }

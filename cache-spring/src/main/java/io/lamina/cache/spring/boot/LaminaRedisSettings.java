@@ -22,13 +22,24 @@ import java.util.List;
  * @param sentinelPassword    the sentinels' own password, or null (sentinels asked without authentication); hidden
  * @param topologyRefresh     the topology refresh period, or null for the tier's default
  * @param failoverReplay      the failover replay window, or null for the tier's default
+ * @param linkCheck           the link check bound, or null for the tier's default
+ * @param maxValueSize        the largest entry in bytes, or null for the tier's default
  */
 public record LaminaRedisSettings(String source, List<String> uris, boolean cluster, String username, String password,
         String trustedCertificates, Duration connectTimeout, Duration commandTimeout, Duration lockLease,
-        String sentinelUsername, String sentinelPassword, Duration topologyRefresh, Duration failoverReplay) {
+        String sentinelUsername, String sentinelPassword, Duration topologyRefresh, Duration failoverReplay,
+        Duration linkCheck, Integer maxValueSize) {
 
     public LaminaRedisSettings {
         uris = List.copyOf(uris);
+    }
+
+    /** Settings with the tier's default link check and largest value. */
+    public LaminaRedisSettings(String source, List<String> uris, boolean cluster, String username, String password,
+            String trustedCertificates, Duration connectTimeout, Duration commandTimeout, Duration lockLease,
+            String sentinelUsername, String sentinelPassword, Duration topologyRefresh, Duration failoverReplay) {
+        this(source, uris, cluster, username, password, trustedCertificates, connectTimeout, commandTimeout, lockLease,
+                sentinelUsername, sentinelPassword, topologyRefresh, failoverReplay, null, null);
     }
 
     /** Settings without sentinel credentials, with the tier's default topology refresh and failover replay. */
@@ -45,6 +56,6 @@ public record LaminaRedisSettings(String source, List<String> uris, boolean clus
                 + trustedCertificates + ", connectTimeout=" + connectTimeout + ", commandTimeout=" + commandTimeout
                 + ", lockLease=" + lockLease + ", sentinelUsername=" + sentinelUsername + ", sentinelPassword="
                 + (sentinelPassword == null ? "null" : "******") + ", topologyRefresh=" + topologyRefresh
-                + ", failoverReplay=" + failoverReplay + '}';
+                + ", failoverReplay=" + failoverReplay + ", linkCheck=" + linkCheck + ", maxValueSize=" + maxValueSize + '}';
     }
 }

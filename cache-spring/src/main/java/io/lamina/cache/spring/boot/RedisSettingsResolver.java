@@ -70,8 +70,22 @@ final class RedisSettingsResolver {
         if (replay != null && replay.isNegative()) {
             throw new IllegalArgumentException(LAMINA + ".failover-replay must not be negative, got " + replay);
         }
+        Duration linkCheck = lamina.getLinkCheck();
+        if (linkCheck != null && linkCheck.compareTo(Duration.ofMillis(300)) < 0) {
+            throw new IllegalArgumentException(LAMINA + ".link-check must be at least 300ms, got " + linkCheck);
+        }
+        Integer maxValue = null;
+        if (lamina.getMaxValueSize() != null) {
+            long bytes = lamina.getMaxValueSize().toBytes();
+            if (bytes < 1024 || bytes > 512L * 1024 * 1024) {
+                throw new IllegalArgumentException(LAMINA + ".max-value-size must be between 1KB and 512MB, got "
+                        + lamina.getMaxValueSize());
+            }
+            maxValue = (int) bytes;
+        }
         return Optional.of(new LaminaRedisSettings(connection.source, connection.uris, connection.cluster, username,
-                password, certificates, connect, command, lease, sentinelUser, sentinelPassword, refresh, replay));
+                password, certificates, connect, command, lease, sentinelUser, sentinelPassword, refresh, replay,
+                linkCheck, maxValue));
     }
 
     private record Connection(String source, List<String> uris, boolean cluster) {

@@ -47,6 +47,12 @@ final class RedisTierFactory {
         if (s.failoverReplay() != null) {
             b.failoverReplay(s.failoverReplay());
         }
+        if (s.linkCheck() != null) {
+            b.linkCheck(s.linkCheck());
+        }
+        if (s.maxValueSize() != null) {
+            b.maxValueSize(s.maxValueSize());
+        }
         return b.build();
     }
 }

@@ -84,6 +84,36 @@ class RedisSettingsResolverTest {
     }
 
     @Test
+    void linkCheckAndMaxValueSize_areTakenChecked_andRefusedOutOfRange() {
+        LaminaCacheProperties.Redis lamina = new LaminaCacheProperties.Redis();
+        lamina.setUrl("redis://a:6379");
+        lamina.setLinkCheck(Duration.ofSeconds(5));
+        lamina.setMaxValueSize(org.springframework.util.unit.DataSize.ofMegabytes(8));
+        LaminaRedisSettings s = RedisSettingsResolver.resolve(lamina, binder(Map.of())).orElseThrow();
+        assertThat(s.linkCheck()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(s.maxValueSize()).isEqualTo(8 * 1024 * 1024);
+
+        LaminaRedisSettings defaults = RedisSettingsResolver.resolve(url("redis://a:6379"), binder(Map.of())).orElseThrow();
+        assertThat(defaults.linkCheck()).isNull();
+        assertThat(defaults.maxValueSize()).isNull();
+
+        LaminaCacheProperties.Redis fast = url("redis://a:6379");
+        fast.setLinkCheck(Duration.ofMillis(100));
+        assertThatThrownBy(() -> RedisSettingsResolver.resolve(fast, binder(Map.of())))
+                .hasMessageContaining("lamina.cache.redis.link-check").hasMessageContaining("300ms");
+        LaminaCacheProperties.Redis tiny = url("redis://a:6379");
+        tiny.setMaxValueSize(org.springframework.util.unit.DataSize.ofBytes(10));
+        assertThatThrownBy(() -> RedisSettingsResolver.resolve(tiny, binder(Map.of())))
+                .hasMessageContaining("lamina.cache.redis.max-value-size");
+    }
+
+    private static LaminaCacheProperties.Redis url(String url) {
+        LaminaCacheProperties.Redis r = new LaminaCacheProperties.Redis();
+        r.setUrl(url);
+        return r;
+    }
+
+    @Test
     void springCluster_withSsl_becomesRedissNodes() {
         LaminaRedisSettings s = RedisSettingsResolver.resolve(new LaminaCacheProperties.Redis(), binder(Map.of(
                 "spring.data.redis.cluster.nodes", "n1:7000,n2:7001",
