@@ -152,6 +152,16 @@ public interface RemoteTier extends AutoCloseable {
     }
 
     /**
+     * Counts of the tier's degraded-mode events since it was built, by event name (each only ever grows), for meters:
+     * for Redis {@code link_resets} (connections found silent and reopened), {@code late_writes} (writes refused
+     * because they arrived after their caller's timeout), {@code unlock_failures} and {@code failover_replays}. The
+     * names must not change over the tier's life. Cheap; no I/O. The default has none.
+     */
+    default java.util.Map<String, Long> events() {
+        return java.util.Map.of();
+    }
+
+    /**
      * How long a lock and a fill lease live when never released: longer than any load should take. A load
      * that outlives it is still returned to its callers but is not stored (its lease ran out).
      */

@@ -306,6 +306,17 @@ public final class RedisTier implements RemoteTier {
         return lock.unlockFailures();
     }
 
+    /** {@code link_resets}, {@code late_writes}, {@code unlock_failures} and {@code failover_replays}, in that order. */
+    @Override
+    public Map<String, Long> events() {
+        Map<String, Long> events = new java.util.LinkedHashMap<>();
+        events.put("link_resets", linkResets());
+        events.put("late_writes", lateWrites());
+        events.put("unlock_failures", unlockFailures());
+        events.put("failover_replays", failoverReplays());
+        return events;
+    }
+
     /** Connections (reads, writes, bus publisher) found silent by the liveness check and reopened. */
     public long linkResets() {
         return store.linkResets();
