@@ -109,7 +109,9 @@ public final class RedisTier implements RemoteTier {
             ClientResources resources = DefaultClientResources.builder()
                     .ioThreadPoolSize(2)
                     .computationThreadPoolSize(2)
-                    .reconnectDelay(Delay.exponential(Duration.ofMillis(20), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                    // capped at 500 ms and jittered (so nodes do not reconnect in lockstep): a restarted Redis is
+                    // reconnected within about half a second, and L2 used again well within 2 s (RedisRestartIT)
+                    .reconnectDelay(Delay.equalJitter(Duration.ofMillis(20), Duration.ofMillis(500), 2, TimeUnit.MILLISECONDS))
                     .build();
             owned.add(() -> resources.shutdown(0, 2, TimeUnit.SECONDS));
             client = b.cluster ? RedisClusterClient.create(resources, uris) : RedisClient.create(resources);
@@ -139,6 +141,10 @@ public final class RedisTier implements RemoteTier {
         }
         this.lock = new RedissonDistributedLock(redisson, guard, routes, lockThreads, b.commandTimeout);
         owned.add(connections.onPrimariesChanged(this::afterFailover));
+        var reconnects = client.getResources().eventBus().get()
+                .filter(io.lettuce.core.event.connection.ConnectionActivatedEvent.class::isInstance)
+                .subscribe(e -> guard.reconnected());
+        owned.add(0, reconnects::dispose);
         if (topology == Topology.SENTINEL) {
             SentinelWatch watch = new SentinelWatch((RedisClient) client, uris.get(0), b.topologyRefresh, timer,
                     primary -> {

@@ -99,6 +99,24 @@ public final class Guard {
         return out;
     }
 
+    /**
+     * A Lettuce connection (re)connected: every open data breaker goes half-open at once and lets its probes
+     * through, instead of waiting out its open period. Without this, probes sent just before the reconnect
+     * failed and re-opened the breaker for another period, and L2 came back up to two periods after Redis did.
+     * Lock breakers are left alone: the lock runs on Redisson's own connections, which this event says nothing of.
+     */
+    public void reconnected() {
+        breakers.forEach((route, breaker) -> {
+            if (!route.startsWith(LOCK) && breaker.getState() == CircuitBreaker.State.OPEN) {
+                try {
+                    breaker.transitionToHalfOpenState();
+                } catch (RuntimeException raced) {
+                    // another thread moved it first (to half-open by its own timer): nothing to do
+                }
+            }
+        });
+    }
+
     /** Forgets the breakers of routes no longer in use (a shard's primary that left the cluster). */
     public void retainRoutes(java.util.Set<String> live) {
         breakers.keySet().removeIf(r -> !r.equals(DATA) && !r.equals(LOCK) && !live.contains(r)
