@@ -141,9 +141,17 @@ public final class RedisTier implements RemoteTier {
         }
         this.lock = new RedissonDistributedLock(redisson, guard, routes, lockThreads, b.commandTimeout);
         owned.add(connections.onPrimariesChanged(this::afterFailover));
+        // a reconnect ends the data breakers' open period at once, but only once the data connection is open: the
+        // subscriber's reconnect alone would send probes on a data connection still down, and re-open them
         var reconnects = client.getResources().eventBus().get()
                 .filter(io.lettuce.core.event.connection.ConnectionActivatedEvent.class::isInstance)
-                .subscribe(e -> guard.reconnected());
+                .subscribe(e -> {
+                    try {
+                        timer.execute(() -> probeAfterReconnect(10));
+                    } catch (java.util.concurrent.RejectedExecutionException closing) {
+                        // the tier is closing
+                    }
+                });
         owned.add(0, reconnects::dispose);
         if (topology == Topology.SENTINEL) {
             SentinelWatch watch = new SentinelWatch((RedisClient) client, uris.get(0), b.topologyRefresh, timer,
@@ -154,6 +162,22 @@ public final class RedisTier implements RemoteTier {
             owned.add(0, watch);
         }
         store.connectEagerly();
+    }
+
+    /** Half-opens the open data breakers once the data connection is open; checks again every 20 ms, {@code tries} times. */
+    private void probeAfterReconnect(int tries) {
+        if (closed.get()) {
+            return;
+        }
+        if (store.isConnected()) {
+            guard.reconnected();
+        } else if (tries > 1) {
+            try {
+                timer.schedule(() -> probeAfterReconnect(tries - 1), 20, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // the tier is closing
+            }
+        }
     }
 
     private static Thread daemon(Runnable r, String prefix) {
@@ -282,6 +306,12 @@ public final class RedisTier implements RemoteTier {
     @Override
     public BreakerState breakerState() {
         return guard.dataState();
+    }
+
+    /** The lock breakers' state now, the worst of them (the lock runs on Redisson, apart from the data). */
+    @Override
+    public BreakerState lockBreakerState() {
+        return guard.lockState();
     }
 
     /**

@@ -92,6 +92,17 @@ public final class Guard {
         return worst;
     }
 
+    /** The worst state among the lock routes; CLOSED before the first lock call. */
+    public BreakerState lockState() {
+        BreakerState worst = BreakerState.CLOSED;
+        for (Map.Entry<String, CircuitBreaker> e : breakers.entrySet()) {
+            if (e.getKey().startsWith(LOCK)) {
+                worst = worse(worst, state(e.getValue()));
+            }
+        }
+        return worst;
+    }
+
     /** Every route's state now, by route name, sorted. */
     public Map<String, BreakerState> states() {
         Map<String, BreakerState> out = new LinkedHashMap<>();

@@ -47,6 +47,7 @@ class RedisRestartIT {
     private String namespace;
     private final List<CacheTemplate> nodes = new ArrayList<>();
     private final List<RedisTier> tiers = new ArrayList<>();
+    private final io.micrometer.core.instrument.MeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
 
     @BeforeAll
     void startNodes(OwnedRedisServer redis, @RedisNamespace String namespace) {
@@ -56,6 +57,7 @@ class RedisRestartIT {
             RedisTier tier = RedisTier.builder().uri(redis.uri()).build();
             tiers.add(tier);
             nodes.add(CacheTemplate.builder().namespace(namespace).remote(tier)
+                    .meterRegistry(meters, io.micrometer.core.instrument.Tags.of("node", String.valueOf(i)))
                     .defaults(CacheOptions.builder().ttl(Duration.ofMinutes(5)).lockWait(Duration.ofMillis(300)).build()).build());
         }
     }
@@ -165,6 +167,10 @@ class RedisRestartIT {
         System.out.println("L2 serving again after SIGKILL + restart, per run: " + back);
         assertThat(back).as("L2 serving again after each restart (ms: " + back + ")").allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(BACK_WITHIN));
         assertThat(lockFallbacks()).as("lock failures fell back to the fill lease and were counted").isGreaterThan(fallbacksBefore);
+        double published = meters.get(io.lamina.cache.LaminaMeterNames.LOCK_FALLBACKS).tag("cache", "load").functionCounters().stream()
+                .mapToDouble(io.micrometer.core.instrument.FunctionCounter::count).sum();
+        assertThat(published).as("lamina.cache.lock.fallbacks").isEqualTo((double) lockFallbacks());
+        assertThat(meters.get(io.lamina.cache.LaminaMeterNames.LOCK_BREAKER_STATE).tag("state", "closed").gauges()).hasSize(2);
     }
 
     @Test
