@@ -71,6 +71,8 @@ public final class ReplayQueue implements AutoCloseable {
     private final LongAdder replayed = new LongAdder();
     private final LongAdder dropped = new LongAdder();
     private final ScheduledExecutorService timer;
+    /** {@code queue.size()} as of the last change, read without the lock: the common case (nothing queued) costs no lock. */
+    private volatile int size;
     private boolean scheduled;
     private boolean closed;
     private long retryNanos = FIRST_RETRY.toNanos();
@@ -116,10 +118,13 @@ public final class ReplayQueue implements AutoCloseable {
                     if (intent.kind() != Intent.Kind.ALL) {
                         dropped.increment();   // coalesced into a broader intent before it was even queued
                     }
+                    size = queue.size();
+                    schedule(retryNanos);
                     return;
                 }
                 add(intent);
             }
+            size = queue.size();
             schedule(retryNanos);
         }
     }
@@ -128,19 +133,22 @@ public final class ReplayQueue implements AutoCloseable {
      * Redis took a later write of this node that covers {@code intent} (a put or invalidate of the key, a new version
      * of the tag, an invalidateAll of the cache): what it covers no longer needs a replay.
      */
-    public synchronized void succeeded(Intent intent) {
-        if (queue.isEmpty()) {
-            return;
+    public void succeeded(Intent intent) {
+        if (size == 0) {
+            return;   // every write on a healthy Redis comes here: no lock then
         }
-        if (intent.kind() == Intent.Kind.ALL) {
-            removeKeysOf(intent.cache());
+        synchronized (this) {
+            if (intent.kind() == Intent.Kind.ALL) {
+                removeKeysOf(intent.cache());
+            }
+            remove(intent.id());
+            size = queue.size();
         }
-        remove(intent.id());
     }
 
     /** Intents queued now. */
-    public synchronized int pending() {
-        return queue.size();
+    public int pending() {
+        return size;
     }
 
     /** Intents ever queued (a repeated failure of a queued key, tag or cache is not counted again). */
@@ -166,6 +174,7 @@ public final class ReplayQueue implements AutoCloseable {
             left = queue.size();
             queue.clear();
             keysPerCache.clear();
+            size = 0;
         }
         timer.shutdownNow();
         if (left > 0) {
@@ -315,6 +324,7 @@ public final class ReplayQueue implements AutoCloseable {
                 if (queue.get(intent.id()) == intent) {   // not replaced by a newer failure meanwhile: that one goes again
                     remove(intent.id());
                 }
+                size = queue.size();
             }
             replayed.increment();
             try {

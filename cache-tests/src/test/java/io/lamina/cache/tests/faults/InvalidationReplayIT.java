@@ -120,15 +120,15 @@ class InvalidationReplayIT {
         a.invalidateAll("lists");
         NodeStats during = a.nodeStats();
         assertThat(during.replaysQueued()).as("the tag, the put and the invalidateAll Redis refused are queued").isEqualTo(3);
-        assertThat(during.replaysPending()).isEqualTo(3);
-        assertThat(stored("products", "overwritten")).as("the refused put left the old entry").isTrue();
+        // the put's replay (a removal: DEL is allowed at maxmemory) may already have gone through; the new versions of
+        // the tag and of the cache's own tag are writes Redis refuses until maxmemory is raised
 
-        // a node started during the refusal reads the old entries from Redis: they were never invalidated there
+        // a node started during the refusal reads the tagged entry from Redis: its tag was never invalidated there
         CacheTemplate b = node(redis.uri());
         AtomicInteger bLoads = new AtomicInteger();
         assertThat(read(b, "products", "tagged", "fresh-tagged", bLoads)).isEqualTo("old-tagged");
-        assertThat(read(b, "products", "overwritten", "fresh-overwritten", bLoads)).isEqualTo("old-overwritten");
-        assertThat(a.nodeStats().replaysDone()).as("nothing replayed while Redis refuses writes").isZero();
+        assertThat(read(b, "lists", "page-1", "fresh-page", bLoads)).isEqualTo("old-page");
+        assertThat(a.nodeStats().replaysPending()).as("the tag bumps stay queued while Redis refuses them").isGreaterThanOrEqualTo(2);
 
         redis().configSet("maxmemory", "0");
         await().atMost(REPLAYED_WITHIN).until(() -> a.nodeStats().replaysPending() == 0);
@@ -151,7 +151,7 @@ class InvalidationReplayIT {
         // the node that read the old entries in between drops them: the replay is published on the bus again
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             assertThat(read(b, "products", "tagged", "fresh-tagged", bLoads)).isEqualTo("fresh-tagged");
-            assertThat(read(b, "products", "overwritten", "fresh-overwritten", bLoads)).isEqualTo("fresh-overwritten");
+            assertThat(read(b, "lists", "page-1", "fresh-page", bLoads)).isEqualTo("fresh-page");
         });
         AtomicInteger aLoads = new AtomicInteger();
         assertThat(read(a, "products", "tagged", "fresh-tagged", aLoads)).isEqualTo("fresh-tagged");
