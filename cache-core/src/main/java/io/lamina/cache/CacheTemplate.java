@@ -133,6 +133,8 @@ public interface CacheTemplate extends AutoCloseable {
     /**
      * Stores {@code value} (null allowed: stored as the null sentinel) under {@code key} with the cache's
      * TTL. Other nodes drop their L1 copy; a load of the same key that is still running cannot overwrite it.
+     * If Redis does not take it, nothing is thrown: it is queued and replayed as an invalidation of the key (never as
+     * the value) once Redis takes writes again; so are failed invalidations of every kind below.
      */
     void put(String cache, Object key, Object value);
 

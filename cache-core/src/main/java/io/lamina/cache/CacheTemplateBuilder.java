@@ -31,6 +31,7 @@ public final class CacheTemplateBuilder {
     private Duration busCheckInterval = Duration.ofSeconds(1);
     private int loaderThreads = 2;
     private int loaderQueue = 1_000;
+    private int replayQueueSize = io.lamina.cache.internal.replay.ReplayQueue.DEFAULT_CAPACITY;
     private TemplateMetrics.Factory metrics;
 
     CacheTemplateBuilder() {
@@ -124,6 +125,23 @@ public final class CacheTemplateBuilder {
     }
 
     /**
+     * How many invalidations Redis did not take (refused writes, an outage) this node keeps for a replay: failed
+     * {@code invalidate}, {@code put} (replayed as an invalidation of the key, never as the value),
+     * {@code invalidateTags} and {@code invalidateAll}, one per key, tag or cache. When it is full, the queued keys of
+     * one cache are coalesced into an invalidateAll of that cache (counted as dropped; see docs/operations.md).
+     * Default 10 000.
+     *
+     * @throws IllegalArgumentException if {@code size} is below 1
+     */
+    public CacheTemplateBuilder replayQueueSize(int size) {
+        if (size < 1) {
+            throw new IllegalArgumentException("replayQueueSize must be at least 1, got " + size);
+        }
+        this.replayQueueSize = size;
+        return this;
+    }
+
+    /**
      * Publishes the template's meters ({@link LaminaMeterNames}) on {@code registry}: every cache's, declared or
      * first used later, and the node's (bus, remote tier) when there is a remote tier. Optional, and the only
      * method that needs micrometer-core on the classpath; {@link CacheTemplate#stats} works without it. The meters
@@ -188,6 +206,6 @@ public final class CacheTemplateBuilder {
     public CacheTemplate build() {
         return new DefaultCacheTemplate(new TemplateConfig(namespace, defaults, Map.copyOf(caches), clock,
                 codec != null ? codec : JsonCodec.create(), maxTagsPerEntry, requireDeclaredCaches, remote, tagTtl,
-                busCheckInterval, loaderThreads, loaderQueue, metrics != null ? metrics : ns -> TemplateMetrics.NONE));
+                busCheckInterval, loaderThreads, loaderQueue, replayQueueSize, metrics != null ? metrics : ns -> TemplateMetrics.NONE));
     }
 }

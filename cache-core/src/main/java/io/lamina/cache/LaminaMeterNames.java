@@ -44,6 +44,12 @@ public final class LaminaMeterNames {
      * Tags: cache, namespace, result.
      */
     public static final String LOCK_WAITS = "lamina.cache.lock.waits";
+    /**
+     * Counter: misses and refreshes whose lock call failed (error, timeout, the lock path's breaker open) and that went
+     * on without it: this JVM's single-flight, and the fill lease taken only if free. Reads and fills go on. Tags:
+     * cache, namespace.
+     */
+    public static final String LOCK_FALLBACKS = "lamina.cache.lock.fallbacks";
     /** Function timer: the time misses spent waiting for another node's lock. Tags: cache, namespace. */
     public static final String LOCK_WAIT_DURATION = "lamina.cache.lock.wait.duration";
     /** Counter: calls answered with a stale value kept by fail-safe (a load failed or timed out). Tags: cache, namespace. */
@@ -81,6 +87,17 @@ public final class LaminaMeterNames {
     public static final String L1_FLUSHES = "lamina.cache.l1.flushes";
     /** Gauge: 1 for the remote tier's circuit-breaker state now, 0 for the others. Tags: namespace, state=closed|open|half_open. */
     public static final String BREAKER_STATE = "lamina.cache.remote.breaker.state";
+
+    /** Gauge: 1 for the lock path's circuit-breaker state now (the worst lock route), 0 for the others. Tags: namespace, state. */
+    public static final String LOCK_BREAKER_STATE = "lamina.cache.lock.breaker.state";
+    /**
+     * Counter: invalidations Redis did not take, kept for a replay ({@code result=queued}), taken on a replay
+     * ({@code replayed}), or coalesced into a broader one on overflow or left when the template closed
+     * ({@code dropped}). Tags: namespace, result.
+     */
+    public static final String REPLAYS = "lamina.cache.replays";
+    /** Gauge: invalidations queued for a replay now. Tags: namespace. */
+    public static final String REPLAY_PENDING = "lamina.cache.replay.pending";
 
     // ---- tag keys and values ---------------------------------------------------------------------------
 

@@ -14,7 +14,16 @@ package io.lamina.cache;
  *                              in a gap, so its first healthy moment counts one)
  * @param busHealthy            whether invalidation messages flow now; false without a bus
  * @param remote                whether the template has a remote tier
- * @param breakerState          the remote tier's circuit breaker now; {@link BreakerState#CLOSED} without a remote tier
+ * @param breakerState          the remote tier's circuit breaker now (its data path: entries and tags; the worst of
+ *                              them on a Cluster); {@link BreakerState#CLOSED} without a remote tier
+ * @param lockBreakerState      the circuit breaker of the lock path now (the worst lock route); an open one never
+ *                              refuses reads, misses then go on without the lock; {@link BreakerState#CLOSED} without one
+ * @param replaysQueued         invalidations Redis did not take (invalidate, put, invalidateTags, invalidateAll) queued
+ *                              for a replay, one per key, tag or cache (a repeated failure is not counted again)
+ * @param replaysDone           queued invalidations Redis took on a replay
+ * @param replaysDropped        queued invalidations coalesced into a broader one when the queue was full, or still
+ *                              queued when the template closed
+ * @param replaysPending        invalidations queued for a replay now
  */
 public record NodeStats(
         long invalidationsSent,
@@ -24,5 +33,17 @@ public record NodeStats(
         long l1Flushes,
         boolean busHealthy,
         boolean remote,
-        BreakerState breakerState) {
+        BreakerState breakerState,
+        BreakerState lockBreakerState,
+        long replaysQueued,
+        long replaysDone,
+        long replaysDropped,
+        long replaysPending) {
+
+    /** The counters without the lock breaker and the replay queue (closed lock breaker, nothing queued). */
+    public NodeStats(long invalidationsSent, long invalidationsReceived, long invalidationsFailed, long busReconnects,
+            long l1Flushes, boolean busHealthy, boolean remote, BreakerState breakerState) {
+        this(invalidationsSent, invalidationsReceived, invalidationsFailed, busReconnects, l1Flushes, busHealthy, remote,
+                breakerState, BreakerState.CLOSED, 0, 0, 0, 0);
+    }
 }

@@ -15,6 +15,8 @@ import io.lamina.cache.internal.key.KeyFormatter;
 import io.lamina.cache.internal.key.Names;
 import io.lamina.cache.internal.l1.L1Entry;
 import io.lamina.cache.internal.remote.RemoteAccess;
+import io.lamina.cache.internal.replay.Intent;
+import io.lamina.cache.internal.replay.ReplayQueue;
 import io.lamina.cache.internal.bus.BusMessage;
 import io.lamina.cache.internal.bus.Coherence;
 import io.lamina.cache.spi.InvalidationBus;
@@ -40,6 +42,8 @@ public final class DefaultCacheTemplate implements CacheTemplate {
     private final TemplateContext context;
     private final ConcurrentHashMap<String, NamedCache> caches = new ConcurrentHashMap<>();
     private final RemoteAccess remote;
+    /** Invalidations Redis did not take, replayed once it takes writes again (null without a remote tier). */
+    private final ReplayQueue replays;
     private final Coherence coherence;
     /** Failures of operations that belong to no single cache (tag invalidations). */
     private final io.lamina.cache.internal.stats.StatsCounter templateStats = new io.lamina.cache.internal.stats.StatsCounter();
@@ -54,7 +58,10 @@ public final class DefaultCacheTemplate implements CacheTemplate {
                 new KeyFormatter(KeyFormatter.DEFAULT_MAX_LENGTH), new TagRegistry(config.remote() != null, config.clock()),
                 config.maxTagsPerEntry(), Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()),
                 config.tagTtl(), Arguments.loaderPool(config));
-        this.remote = config.remote() == null ? null : new RemoteAccess(config.remote());
+        this.replays = config.remote() == null ? null : new ReplayQueue(config.namespace(),
+                new ReplayActions(config.remote(), context, new BusHandler(), this::coherence, () -> new ArrayList<>(caches.keySet())),
+                config.replayCapacity(), config.remote().operationTimeout());
+        this.remote = config.remote() == null ? null : new RemoteAccess(config.remote(), replays);
         config.caches().forEach((name, options) -> caches.put(name, newCache(name, options)));
         InvalidationBus bus = config.remote() == null ? null : config.remote().bus();
         this.coherence = bus == null ? null
@@ -474,6 +481,9 @@ public final class DefaultCacheTemplate implements CacheTemplate {
             Long version = remote.await(bumps.get(i), Duration.ZERO, null, "invalidation of tag " + checked.get(i), templateStats);
             if (version == null) {
                 tagBumpFailures.increment();
+                replays.failed(Intent.tag(checked.get(i)));
+            } else {
+                replays.succeeded(Intent.tag(checked.get(i)));
             }
             versions[i] = version != null ? context.tags().advance(checked.get(i), version).version()
                     : context.tags().invalidate(checked.get(i));
@@ -501,6 +511,9 @@ public final class DefaultCacheTemplate implements CacheTemplate {
                 "invalidateAll of cache " + named.name(), named.stats());
         if (version == null) {
             tagBumpFailures.increment();
+            replays.failed(Intent.all(named.name()));
+        } else {
+            replays.succeeded(Intent.all(named.name()));
         }
         long v = version != null ? context.tags().advance(cacheTag, version).version() : context.tags().invalidate(cacheTag);
         named.invalidateAll();
@@ -532,7 +545,12 @@ public final class DefaultCacheTemplate implements CacheTemplate {
                 coherence == null ? 0 : coherence.flushes(),
                 coherence != null && coherence.healthy(),
                 remote != null,
-                remote == null ? BreakerState.CLOSED : remote.tier().breakerState());
+                remote == null ? BreakerState.CLOSED : remote.tier().breakerState(),
+                remote == null ? BreakerState.CLOSED : remote.tier().lockBreakerState(),
+                replays == null ? 0 : replays.queued(),
+                replays == null ? 0 : replays.replayed(),
+                replays == null ? 0 : replays.dropped(),
+                replays == null ? 0 : replays.pending());
     }
 
     @Override
@@ -572,6 +590,9 @@ public final class DefaultCacheTemplate implements CacheTemplate {
         }
         closed = true;
         metrics.close();
+        if (replays != null) {
+            replays.close();
+        }
         if (coherence != null) {
             coherence.close();
         }

@@ -156,6 +156,7 @@ final class MissPath {
                 // the lock's health never decides the data path: the fill lease, taken only if free, still makes one
                 // load per key across nodes; a node that finds it taken waits for the holder's value in L2
                 remote.failed("lock of " + rk + " (the fill lease stands in for it)", failure, cache.stats());
+                cache.stats().lockFallback();
                 return leaseWithoutLock(rk, type, raw, stale, start);
             }
             if (handle.waited() || !handle.acquired()) {
@@ -261,6 +262,7 @@ final class MissPath {
         return remote.start(() -> remote.tier().lock().tryLock(rk, Duration.ZERO, lease)).handle((handle, failure) -> {
             if (failure != null) {
                 remote.failed("lock of " + rk + " for a refresh", failure, cache.stats());
+                cache.stats().lockFallback();
                 return CompletableFuture.completedFuture(Prepared.localOnly(rk));
             }
             if (!handle.acquired()) {

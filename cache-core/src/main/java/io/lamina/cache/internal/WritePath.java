@@ -2,6 +2,7 @@ package io.lamina.cache.internal;
 
 import io.lamina.cache.internal.l1.L1Entry;
 import io.lamina.cache.internal.load.Flight;
+import io.lamina.cache.internal.replay.Intent;
 import io.lamina.cache.internal.remote.RemoteAccess;
 import io.lamina.cache.spi.CodecException;
 import io.lamina.cache.spi.RemoteKey;
@@ -44,8 +45,9 @@ final class WritePath {
             }
             Duration l2Ttl = Duration.ofNanos(Durations.saturatedAdd(ttlNanos, Durations.toNanos(cache.options().failSafe())));
             byte[] stored = bytes;
-            remote.await(remote.start(() -> stored != null ? remote.tier().put(rk, stored, l2Ttl) : remote.tier().invalidate(rk)),
-                    Duration.ZERO, null, "put of " + rk, cache.stats());
+            // a put Redis did not take is replayed as an invalidation of the key, never as the value
+            remote.awaitWrite(remote.start(() -> stored != null ? remote.tier().put(rk, stored, l2Ttl) : remote.tier().invalidate(rk)),
+                    Intent.key(cache.name(), formatted), "put of " + rk, cache.stats());
         }
         L1Entry entry = cache.options().l1Enabled() ? cache.entry(key, formatted, value, ttlNanos, tags, null, Long.MIN_VALUE) : null;
         cache.l1().map().compute(key, (k, current) -> {
@@ -98,8 +100,16 @@ final class WritePath {
                 bytes.add(encoded);   // null: invalidated there, which fences running loads just the same
                 ttls.add(Duration.ofNanos(Durations.saturatedAdd(ttlNanos[i], Durations.toNanos(options.failSafe()))));
             }
-            remote.await(remote.start(() -> remote.tier().putAll(rks, bytes, ttls)), Duration.ZERO, null,
-                    "put of " + n + " keys", cache.stats());
+            boolean taken = remote.await(remote.start(() -> remote.tier().putAll(rks, bytes, ttls)).thenApply(v -> Boolean.TRUE),
+                    Duration.ZERO, Boolean.FALSE, "put of " + n + " keys", cache.stats());
+            for (String f : formatted) {
+                // all or nothing as far as this node can tell: each key is replayed as an invalidation, never as the value
+                if (taken) {
+                    remote.replays().succeeded(Intent.key(cache.name(), f));
+                } else {
+                    remote.replays().failed(Intent.key(cache.name(), f));
+                }
+            }
         }
         for (int i = 0; i < n; i++) {
             Object value = values.get(i);
@@ -135,7 +145,8 @@ final class WritePath {
         String formatted = cache.context().keys().format(key);
         if (remote != null) {
             RemoteKey rk = new RemoteKey(cache.context().namespace(), cache.name(), formatted);
-            remote.await(remote.start(() -> remote.tier().invalidate(rk)), Duration.ZERO, null, "invalidate of " + rk, cache.stats());
+            remote.awaitWrite(remote.start(() -> remote.tier().invalidate(rk)), Intent.key(cache.name(), formatted),
+                    "invalidate of " + rk, cache.stats());
         }
         cache.l1().map().compute(key, (k, current) -> {
             cache.fence(formatted);

@@ -144,6 +144,14 @@ public interface RemoteTier extends AutoCloseable {
     }
 
     /**
+     * The lock path's circuit breaker now (the worst of them when there are several), for metrics. Cheap; no I/O. The
+     * default is {@code CLOSED} (a tier without a breaker of its own for the lock).
+     */
+    default io.lamina.cache.BreakerState lockBreakerState() {
+        return io.lamina.cache.BreakerState.CLOSED;
+    }
+
+    /**
      * The state of each circuit breaker by the path it guards (for health details), such as one per Redis primary
      * and one per primary for the lock. Cheap; no I/O. The default has one entry, {@code remote}: {@link #breakerState()}.
      */

@@ -109,7 +109,9 @@ public final class RedisTier implements RemoteTier {
             ClientResources resources = DefaultClientResources.builder()
                     .ioThreadPoolSize(2)
                     .computationThreadPoolSize(2)
-                    .reconnectDelay(Delay.exponential(Duration.ofMillis(20), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                    // capped at 500 ms and jittered (so nodes do not reconnect in lockstep): a restarted Redis is
+                    // reconnected within about half a second, and L2 used again well within 2 s (RedisRestartIT)
+                    .reconnectDelay(Delay.equalJitter(Duration.ofMillis(20), Duration.ofMillis(500), 2, TimeUnit.MILLISECONDS))
                     .build();
             owned.add(() -> resources.shutdown(0, 2, TimeUnit.SECONDS));
             client = b.cluster ? RedisClusterClient.create(resources, uris) : RedisClient.create(resources);
@@ -140,6 +142,18 @@ public final class RedisTier implements RemoteTier {
         }
         this.lock = new RedissonDistributedLock(redisson, guard, routes, lockThreads, b.commandTimeout);
         owned.add(connections.onPrimariesChanged(this::afterFailover));
+        // a reconnect ends the data breakers' open period at once, but only once the data connection is open: the
+        // subscriber's reconnect alone would send probes on a data connection still down, and re-open them
+        var reconnects = client.getResources().eventBus().get()
+                .filter(io.lettuce.core.event.connection.ConnectionActivatedEvent.class::isInstance)
+                .subscribe(e -> {
+                    try {
+                        timer.execute(() -> probeAfterReconnect(10));
+                    } catch (java.util.concurrent.RejectedExecutionException closing) {
+                        // the tier is closing
+                    }
+                });
+        owned.add(0, reconnects::dispose);
         if (topology == Topology.SENTINEL) {
             SentinelWatch watch = new SentinelWatch((RedisClient) client, uris.get(0), b.topologyRefresh, timer,
                     primary -> {
@@ -157,6 +171,22 @@ public final class RedisTier implements RemoteTier {
                         + " and were reopened");
             }
         }), every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Half-opens the open data breakers once the data connection is open; checks again every 20 ms, {@code tries} times. */
+    private void probeAfterReconnect(int tries) {
+        if (closed.get()) {
+            return;
+        }
+        if (store.isConnected()) {
+            guard.reconnected();
+        } else if (tries > 1) {
+            try {
+                timer.schedule(() -> probeAfterReconnect(tries - 1), 20, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // the tier is closing
+            }
+        }
     }
 
     private static Thread daemon(Runnable r, String prefix) {
@@ -286,6 +316,12 @@ public final class RedisTier implements RemoteTier {
     @Override
     public BreakerState breakerState() {
         return guard.dataState();
+    }
+
+    /** The lock breakers' state now, the worst of them (the lock runs on Redisson, apart from the data). */
+    @Override
+    public BreakerState lockBreakerState() {
+        return guard.lockState();
     }
 
     /**

@@ -129,6 +129,8 @@ public final class MicrometerMetrics implements TemplateMetrics {
                     tags, TAG_RESULT, "timeout");
             timer(LaminaMeterNames.LOCK_WAIT_DURATION, s, c -> c.lockWaitsAcquired() + c.lockTimeouts(), StatsCounter::lockWaitNanos,
                     "time misses waited for another node's lock", tags);
+            counter(LaminaMeterNames.LOCK_FALLBACKS, s, StatsCounter::lockFallbacks,
+                    "misses whose lock call failed and that went on without it", tags);
             counter(LaminaMeterNames.REMOTE_ERRORS, s, StatsCounter::l2Errors, "remote-tier failures treated as misses", tags);
             counter(LaminaMeterNames.DECODE_FAILURES, s, StatsCounter::decodeFailures, "unreadable stored entries", tags);
             counter(LaminaMeterNames.SHAPE_MISMATCHES, s, StatsCounter::shapeMismatches,
@@ -157,8 +159,19 @@ public final class MicrometerMetrics implements TemplateMetrics {
             add(Gauge.builder(LaminaMeterNames.BREAKER_STATE, node, n -> n.get().breakerState() == state ? 1 : 0)
                     .description("the remote tier's circuit-breaker state: 1 on the series of the current state (closed, open, half_open), 0 on the others")
                     .tags(common).tag(TAG_STATE, state.tagValue()).register(registry));
+            add(Gauge.builder(LaminaMeterNames.LOCK_BREAKER_STATE, node, n -> n.get().lockBreakerState() == state ? 1 : 0)
+                    .description("the lock path's circuit-breaker state: 1 on the series of the current state, 0 on the others")
+                    .tags(common).tag(TAG_STATE, state.tagValue()).register(registry));
         }
+        nodeCounter(LaminaMeterNames.REPLAYS, node, NodeStats::replaysQueued, REPLAYS_HELP, TAG_RESULT, "queued");
+        nodeCounter(LaminaMeterNames.REPLAYS, node, NodeStats::replaysDone, REPLAYS_HELP, TAG_RESULT, "replayed");
+        nodeCounter(LaminaMeterNames.REPLAYS, node, NodeStats::replaysDropped, REPLAYS_HELP, TAG_RESULT, "dropped");
+        add(Gauge.builder(LaminaMeterNames.REPLAY_PENDING, node, n -> n.get().replaysPending())
+                .description("invalidations queued for a replay now").tags(common).register(registry));
     }
+
+    private static final String REPLAYS_HELP = "invalidations Redis did not take: queued for a replay, replayed, or dropped"
+            + " (coalesced into a broader one)";
 
     @Override
     public void close() {

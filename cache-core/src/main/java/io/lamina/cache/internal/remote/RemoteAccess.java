@@ -1,5 +1,7 @@
 package io.lamina.cache.internal.remote;
 
+import io.lamina.cache.internal.replay.Intent;
+import io.lamina.cache.internal.replay.ReplayQueue;
 import io.lamina.cache.internal.stats.StatsCounter;
 import io.lamina.cache.spi.RemoteTier;
 import java.time.Duration;
@@ -17,16 +19,39 @@ import java.util.function.Supplier;
 public final class RemoteAccess {
 
     private final RemoteTier tier;
+    private final ReplayQueue replays;
     private final RateLimitedLog log = new RateLimitedLog();
     /** Its own limit: the shape mismatches of a rolling deploy must not crowd out the lines of real failures. */
     private final RateLimitedLog shapes = new RateLimitedLog();
 
-    public RemoteAccess(RemoteTier tier) {
+    public RemoteAccess(RemoteTier tier, ReplayQueue replays) {
         this.tier = tier;
+        this.replays = replays;
     }
 
     public RemoteTier tier() {
         return tier;
+    }
+
+    /** Where writes Redis did not take are kept for a replay, and writes it took clear what they cover. */
+    public ReplayQueue replays() {
+        return replays;
+    }
+
+    /**
+     * Waits for a remote invalidation or put (as {@link #await}) and tells the replay queue how it went: taken, it
+     * clears what {@code intent} covers; failed or timed out, {@code intent} is queued for a replay.
+     *
+     * @return whether Redis took it
+     */
+    public boolean awaitWrite(CompletableFuture<?> future, Intent intent, String what, StatsCounter stats) {
+        boolean taken = await(future.thenApply(v -> Boolean.TRUE), Duration.ZERO, Boolean.FALSE, what, stats);
+        if (taken) {
+            replays.succeeded(intent);
+        } else {
+            replays.failed(intent);
+        }
+        return taken;
     }
 
     /** Starts {@code call}; a failure to even start it becomes a failed stage. Never throws. */

@@ -29,6 +29,7 @@ public final class StatsCounter {
     private final LongAdder lockWaitsAcquired = new LongAdder();
     private final LongAdder lockTimeouts = new LongAdder();
     private final LongAdder lockWaitNanos = new LongAdder();
+    private final LongAdder lockFallbacks = new LongAdder();
 
     /**
      * A miss that found the key's lock held by another node and waited {@code nanos} for it: it got the lock
@@ -37,6 +38,18 @@ public final class StatsCounter {
     public void lockWaited(boolean acquired, long nanos) {
         (acquired ? lockWaitsAcquired : lockTimeouts).increment();
         lockWaitNanos.add(nanos);
+    }
+
+    /**
+     * A miss (or refresh) whose lock call failed (error, timeout, the lock route's breaker open): it went on
+     * without the lock, with this JVM's single-flight and the fill lease taken only if free.
+     */
+    public void lockFallback() {
+        lockFallbacks.increment();
+    }
+
+    public long lockFallbacks() {
+        return lockFallbacks.sum();
     }
 
     public void staleServed() {

@@ -92,11 +92,40 @@ public final class Guard {
         return worst;
     }
 
+    /** The worst state among the lock routes; CLOSED before the first lock call. */
+    public BreakerState lockState() {
+        BreakerState worst = BreakerState.CLOSED;
+        for (Map.Entry<String, CircuitBreaker> e : breakers.entrySet()) {
+            if (e.getKey().startsWith(LOCK)) {
+                worst = worse(worst, state(e.getValue()));
+            }
+        }
+        return worst;
+    }
+
     /** Every route's state now, by route name, sorted. */
     public Map<String, BreakerState> states() {
         Map<String, BreakerState> out = new LinkedHashMap<>();
         breakers.keySet().stream().sorted().forEach(r -> out.put(r, state(breakers.get(r))));
         return out;
+    }
+
+    /**
+     * A Lettuce connection (re)connected: every open data breaker goes half-open at once and lets its probes
+     * through, instead of waiting out its open period. Without this, probes sent just before the reconnect
+     * failed and re-opened the breaker for another period, and L2 came back up to two periods after Redis did.
+     * Lock breakers are left alone: the lock runs on Redisson's own connections, which this event says nothing of.
+     */
+    public void reconnected() {
+        breakers.forEach((route, breaker) -> {
+            if (!route.startsWith(LOCK) && breaker.getState() == CircuitBreaker.State.OPEN) {
+                try {
+                    breaker.transitionToHalfOpenState();
+                } catch (RuntimeException raced) {
+                    // another thread moved it first (to half-open by its own timer): nothing to do
+                }
+            }
+        });
     }
 
     /** Forgets the breakers of routes no longer in use (a shard's primary that left the cluster). */

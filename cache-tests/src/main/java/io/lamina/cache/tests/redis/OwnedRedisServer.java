@@ -15,4 +15,20 @@ public interface OwnedRedisServer extends RedisServer, AutoCloseable {
      */
     @Override
     void close();
+
+    /**
+     * Freezes the server with SIGSTOP: it keeps its sockets and answers nothing, so clients time out (no
+     * reset). {@link #resume()} continues it; {@link #stop()} kills it even while paused.
+     *
+     * @throws UnsupportedOperationException if this kind of server cannot be paused (a container)
+     * @throws IllegalStateException if the server is not running or the signal cannot be sent
+     */
+    default void pause() {
+        throw new UnsupportedOperationException(this + " cannot be paused");
+    }
+
+    /** Continues a {@linkplain #pause() paused} server with SIGCONT; does nothing if it is not paused. */
+    default void resume() {
+        throw new UnsupportedOperationException(this + " cannot be paused");
+    }
 }

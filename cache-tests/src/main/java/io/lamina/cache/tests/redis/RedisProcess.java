@@ -266,6 +266,19 @@ final class RedisProcess implements OwnedRedisServer {
         }
     }
 
+    /** SIGSTOP and SIGCONT go through a node view of this process, which knows how to send them. */
+    private final RedisNode signals = new RedisNode(this, "redis");
+
+    @Override
+    public void pause() {
+        signals.pause();
+    }
+
+    @Override
+    public void resume() {
+        signals.resume();
+    }
+
     @Override
     public synchronized void stopGracefully() {
         if (process == null || !process.isAlive()) {

@@ -73,7 +73,8 @@ class LaminaHealthIT {
         context.getBean(CacheTemplate.class).remember("warm", "k", String.class, () -> "a miss takes the lock");
         Map<String, Object> up = details(indicator);
         assertThat(up).containsEntry("tiers", "L1+L2").containsEntry("topology", "standalone " + redis.host() + ":"
-                + redis.port()).containsEntry("breaker", "CLOSED").containsEntry("busHealthy", true).containsKey("pingMillis");
+                + redis.port()).containsEntry("breaker", "CLOSED").containsEntry("busHealthy", true).containsKey("pingMillis")
+                .containsEntry("lockBreaker", "CLOSED").containsEntry("replayPending", 0L);
         // a breaker per path: the data route, and the lock's apart
         assertThat(up.get("breakers")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
                 .containsEntry("data", "CLOSED").containsEntry("lock@data", "CLOSED");

@@ -70,6 +70,8 @@ public final class LaminaHealth {
         details.put("busReconnects", node.busReconnects());
         details.put("l1Flushes", node.l1Flushes());
         details.put("invalidationsFailed", node.invalidationsFailed());
+        details.put("lockBreaker", node.lockBreakerState().name());
+        details.put("replayPending", node.replaysPending());   // invalidations Redis did not take, not yet replayed
         String reason = null;
         if (!tier.isAvailable()) {
             reason = "the circuit breaker is " + node.breakerState().name()
