@@ -98,6 +98,15 @@ public final class LaminaMeterNames {
     public static final String REPLAYS = "lamina.cache.replays";
     /** Gauge: invalidations queued for a replay now. Tags: namespace. */
     public static final String REPLAY_PENDING = "lamina.cache.replay.pending";
+    /** Gauge: circuit breakers open now, one per guarded path (per primary for data and for the lock). Tags: namespace. */
+    public static final String OPEN_PATHS = "lamina.cache.remote.breaker.open.paths";
+    /**
+     * Counter: the remote tier's degraded-mode events, by {@code event} (Redis: {@code link_resets}, {@code late_writes},
+     * {@code unlock_failures}, {@code failover_replays}). Tags: namespace, event.
+     */
+    public static final String REMOTE_EVENTS = "lamina.cache.remote.events";
+    /** Tag key of {@link #REMOTE_EVENTS}. */
+    public static final String TAG_EVENT = "event";
 
     // ---- tag keys and values ---------------------------------------------------------------------------
 

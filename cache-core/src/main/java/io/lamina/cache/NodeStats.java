@@ -24,6 +24,11 @@ package io.lamina.cache;
  * @param replaysDropped        queued invalidations coalesced into a broader one when the queue was full, or still
  *                              queued when the template closed
  * @param replaysPending        invalidations queued for a replay now
+ * @param openPaths             circuit breakers open now, each guarding one path (on a Cluster, one per primary for data
+ *                              and one per primary for the lock)
+ * @param remoteEvents          the remote tier's degraded-mode events so far, by name ({@code RemoteTier.events()}:
+ *                              for Redis {@code link_resets}, {@code late_writes}, {@code unlock_failures},
+ *                              {@code failover_replays}); empty without a remote tier
  */
 public record NodeStats(
         long invalidationsSent,
@@ -38,12 +43,26 @@ public record NodeStats(
         long replaysQueued,
         long replaysDone,
         long replaysDropped,
-        long replaysPending) {
+        long replaysPending,
+        int openPaths,
+        java.util.Map<String, Long> remoteEvents) {
+
+    public NodeStats {
+        remoteEvents = java.util.Map.copyOf(remoteEvents);
+    }
+
+    /** The counters without the open paths and the remote tier's events. */
+    public NodeStats(long invalidationsSent, long invalidationsReceived, long invalidationsFailed, long busReconnects,
+            long l1Flushes, boolean busHealthy, boolean remote, BreakerState breakerState, BreakerState lockBreakerState,
+            long replaysQueued, long replaysDone, long replaysDropped, long replaysPending) {
+        this(invalidationsSent, invalidationsReceived, invalidationsFailed, busReconnects, l1Flushes, busHealthy, remote,
+                breakerState, lockBreakerState, replaysQueued, replaysDone, replaysDropped, replaysPending, 0, java.util.Map.of());
+    }
 
     /** The counters without the lock breaker and the replay queue (closed lock breaker, nothing queued). */
     public NodeStats(long invalidationsSent, long invalidationsReceived, long invalidationsFailed, long busReconnects,
             long l1Flushes, boolean busHealthy, boolean remote, BreakerState breakerState) {
         this(invalidationsSent, invalidationsReceived, invalidationsFailed, busReconnects, l1Flushes, busHealthy, remote,
-                breakerState, BreakerState.CLOSED, 0, 0, 0, 0);
+                breakerState, BreakerState.CLOSED, 0, 0, 0, 0, 0, java.util.Map.of());
     }
 }

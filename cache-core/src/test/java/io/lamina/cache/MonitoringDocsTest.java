@@ -25,7 +25,8 @@ class MonitoringDocsTest {
     private static final Path DOCS = Path.of("..", "docs");
     private static final Pattern SERIES = Pattern.compile("\\b(?:lamina_)?cache_[a-z0-9_]+\\b");
     private static final Set<String> GAUGES = Set.of(LaminaMeterNames.SIZE, LaminaMeterNames.BUS_HEALTHY,
-            LaminaMeterNames.BREAKER_STATE, LaminaMeterNames.LOCK_BREAKER_STATE, LaminaMeterNames.REPLAY_PENDING);
+            LaminaMeterNames.BREAKER_STATE, LaminaMeterNames.LOCK_BREAKER_STATE, LaminaMeterNames.REPLAY_PENDING,
+            LaminaMeterNames.OPEN_PATHS);
     private static final Set<String> TIMERS = Set.of(LaminaMeterNames.LOAD_DURATION, LaminaMeterNames.LOCK_WAIT_DURATION);
 
     /** Every Prometheus series name Lamina's meters produce. */

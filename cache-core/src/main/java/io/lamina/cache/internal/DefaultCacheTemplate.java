@@ -550,7 +550,9 @@ public final class DefaultCacheTemplate implements CacheTemplate {
                 replays == null ? 0 : replays.queued(),
                 replays == null ? 0 : replays.replayed(),
                 replays == null ? 0 : replays.dropped(),
-                replays == null ? 0 : replays.pending());
+                replays == null ? 0 : replays.pending(),
+                remote == null ? 0 : (int) remote.tier().breakerStates().values().stream().filter(s -> s == BreakerState.OPEN).count(),
+                remote == null ? java.util.Map.of() : remote.tier().events());
     }
 
     @Override

@@ -168,6 +168,14 @@ public final class MicrometerMetrics implements TemplateMetrics {
         nodeCounter(LaminaMeterNames.REPLAYS, node, NodeStats::replaysDropped, REPLAYS_HELP, TAG_RESULT, "dropped");
         add(Gauge.builder(LaminaMeterNames.REPLAY_PENDING, node, n -> n.get().replaysPending())
                 .description("invalidations queued for a replay now").tags(common).register(registry));
+        add(Gauge.builder(LaminaMeterNames.OPEN_PATHS, node, n -> n.get().openPaths())
+                .description("circuit breakers open now, one per guarded path (per primary for data and for the lock)")
+                .tags(common).register(registry));
+        for (String event : node.get().remoteEvents().keySet()) {
+            nodeCounter(LaminaMeterNames.REMOTE_EVENTS, node, n -> n.remoteEvents().getOrDefault(event, 0L),
+                    "the remote tier's degraded-mode events (connections reopened after going silent, writes refused as late, ...)",
+                    LaminaMeterNames.TAG_EVENT, event);
+        }
     }
 
     private static final String REPLAYS_HELP = "invalidations Redis did not take: queued for a replay, replayed, or dropped"
