@@ -53,7 +53,7 @@ public final class DefaultCacheTemplate implements CacheTemplate {
         this.context = new TemplateContext(config.namespace(), config.clock(), config.codec(),
                 new KeyFormatter(KeyFormatter.DEFAULT_MAX_LENGTH), new TagRegistry(config.remote() != null, config.clock()),
                 config.maxTagsPerEntry(), Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()),
-                config.tagTtl(), Arguments.loaderPool(config));
+                config.tagTtl(), Arguments.loaderPool(config), new io.lamina.cache.internal.load.Handoff(config.executor(), config.remote() != null));
         this.remote = config.remote() == null ? null : new RemoteAccess(config.remote());
         config.caches().forEach((name, options) -> caches.put(name, newCache(name, options)));
         InvalidationBus bus = config.remote() == null ? null : config.remote().bus();

@@ -20,5 +20,6 @@ public record TemplateConfig(
         java.time.Duration busCheckInterval,
         int loaderThreads,
         int loaderQueue,
+        java.util.concurrent.Executor executor,
         io.lamina.cache.internal.metrics.TemplateMetrics.Factory metrics) {
 }
