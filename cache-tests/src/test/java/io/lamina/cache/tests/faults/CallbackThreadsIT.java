@@ -277,5 +277,14 @@ class CallbackThreadsIT {
         String callback = callbackThread(f, Map.of(1, "v1", 2, "v2", 3, "v3"));
         assertThat(loader.get()).startsWith(LOADER_POOL);
         assertThat(callback).startsWith(LOADER_POOL);
+
+        loader.set(null);
+        assertThat(a.rememberAll("c", List.of(4, 5), String.class, (Set<Integer> missing) -> {
+            loader.set(Thread.currentThread().getName());
+            Map<Integer, String> out = new java.util.HashMap<>();
+            missing.forEach(k -> out.put(k, "v" + k));
+            return out;
+        })).isEqualTo(Map.of(4, "v4", 5, "v5"));
+        assertThat(loader.get()).as("rememberAll's loader").isEqualTo(Thread.currentThread().getName());
     }
 }
