@@ -131,12 +131,14 @@ public final class CacheTemplateBuilder {
      * I/O thread, whose other replies would wait. A step whose input is already complete runs on the thread at hand:
      * an L1 hit costs no hop. Soft and hard timeouts fire as tasks of this executor.
      *
-     * <p>The synchronous {@code remember} runs its loader on the caller's thread and does not use this executor
-     * (under a soft or hard timeout its loader runs on the {@link #loaderPool loader pool}). Background refreshes
+     * <p>The synchronous {@code remember} runs its loader on the caller's thread and, without a soft or hard timeout,
+     * never uses this executor (with one, its loader runs on the {@link #loaderPool loader pool} and the wait goes
+     * through the asynchronous path). Background refreshes
      * and {@code rememberAllAsync} run on the loader pool. Without a remote tier there is no I/O thread: a future
      * completes on the thread that completed the loader's stage. An executor that rejects a task has it run on the
-     * thread at hand. Default {@link java.util.concurrent.ForkJoinPool#commonPool()}, as in Caffeine; the template
-     * does not shut it down.
+     * thread at hand, and so does a direct executor ({@code Runnable::run}): that puts user code back on the I/O
+     * threads. Default {@link java.util.concurrent.ForkJoinPool#commonPool()}, as in Caffeine; the template does not
+     * shut it down.
      *
      * @throws NullPointerException if {@code executor} is null
      */
