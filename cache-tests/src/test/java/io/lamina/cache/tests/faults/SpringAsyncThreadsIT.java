@@ -120,6 +120,8 @@ class SpringAsyncThreadsIT {
         assertThat(service.bodyThread()).as("the method body ran on").startsWith("app-callbacks-");
         assertThat(callback.get()).as("a thenApply on the returned future ran on").startsWith("app-callbacks-");
         assertThat(service.calls()).isEqualTo(1);
+        assertThat(service.findAsync(1)).as("an L1 hit: complete at once, on the calling thread").isCompletedWithValue("f1");
+        assertThat(service.calls()).isEqualTo(1);
     }
 
     @Test
