@@ -37,6 +37,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *       {@link JsonCodec} decode — the floor;</li>
  *   <li>{@code laminaL2Hit}: {@code remember} on a cache with L1 disabled, so every call is an L2 hit (one
  *       GET, the envelope parsed, the payload decoded);</li>
+ *   <li>{@code laminaL2HitAsync}: {@code rememberAsync(...).join()} of the same hit: the reply's continuation hops
+ *       once to the template's executor (the common pool), so no user code runs on the Lettuce thread;</li>
+ *   <li>{@code laminaL2HitAsyncNoHop}: the same on a template whose executor is {@code Runnable::run} (what the
+ *       async path did before it hopped): the cost of the hop is the difference;</li>
  *   <li>{@code laminaColdMiss}: {@code remember} of a new key every call, L1 disabled: the whole miss path
  *       (GET, lock, re-read with lease, loader, fenced fill). Its ratio to the raw GET is the number of
  *       round trips on the caller's path, plus script time.</li>
@@ -59,6 +63,9 @@ public class L2HitBenchmark {
         throw new IllegalStateException("an L2 hit was expected");
     };
     private static final Loader<Product> LOAD = () -> PRODUCT;
+    private static final io.lamina.cache.AsyncLoader<Product> MUST_NOT_LOAD_ASYNC = ctx -> {
+        throw new IllegalStateException("an L2 hit was expected");
+    };
 
     private RedisClient client;
     private StatefulRedisConnection<byte[], byte[]> connection;
@@ -66,6 +73,7 @@ public class L2HitBenchmark {
     private byte[] rawKey;
     private final JsonCodec codec = JsonCodec.create();
     private CacheTemplate lamina;
+    private CacheTemplate laminaNoHop;
     private final AtomicLong coldKeys = new AtomicLong();
 
     @Setup(Level.Trial)
@@ -82,16 +90,22 @@ public class L2HitBenchmark {
                 .cache("cold", CacheOptions.builder().l1Enabled(false).ttl(Duration.ofSeconds(30)).build())
                 .build();
         lamina.remember("products", 42L, Product.class, LOAD);
+        laminaNoHop = CacheTemplate.builder().namespace("bench").executor(Runnable::run)
+                .remote(RedisTier.create(redis.uri()))
+                .cache("products", CacheOptions.builder().l1Enabled(false).ttl(Duration.ofHours(1)).build())
+                .build();
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
         long hits = lamina.stats("products").l2Hits();
         long misses = lamina.stats("products").misses();
+        long noHopMisses = laminaNoHop.stats("products").misses();
         lamina.close();
+        laminaNoHop.close();
         connection.close();
         client.shutdown();
-        if (misses != 1) {
+        if (misses != 1 || noHopMisses != 0) {
             throw new IllegalStateException("laminaL2Hit was not all L2 hits: " + hits + " hits, " + misses + " misses");
         }
     }
@@ -104,6 +118,16 @@ public class L2HitBenchmark {
     @Benchmark
     public Product laminaL2Hit() {
         return lamina.remember("products", 42L, Product.class, MUST_NOT_LOAD);
+    }
+
+    @Benchmark
+    public Product laminaL2HitAsync() {
+        return lamina.rememberAsync("products", 42L, Product.class, MUST_NOT_LOAD_ASYNC).join();
+    }
+
+    @Benchmark
+    public Product laminaL2HitAsyncNoHop() {
+        return laminaNoHop.rememberAsync("products", 42L, Product.class, MUST_NOT_LOAD_ASYNC).join();
     }
 
     @Benchmark

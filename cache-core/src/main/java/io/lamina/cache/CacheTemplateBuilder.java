@@ -32,6 +32,7 @@ public final class CacheTemplateBuilder {
     private int loaderThreads = 2;
     private int loaderQueue = 1_000;
     private int replayQueueSize = io.lamina.cache.internal.replay.ReplayQueue.DEFAULT_CAPACITY;
+    private java.util.concurrent.Executor executor = java.util.concurrent.ForkJoinPool.commonPool();
     private TemplateMetrics.Factory metrics;
 
     CacheTemplateBuilder() {
@@ -142,6 +143,29 @@ public final class CacheTemplateBuilder {
     }
 
     /**
+     * Where asynchronous work that may run user code continues once a Redis reply arrives: the invocation of an
+     * {@link AsyncLoader} after the remote steps of a miss, the L1 fill, and the completion of the futures
+     * {@code rememberAsync} returns (so a {@code thenApply} registered on one runs here), never on a Redis client's
+     * I/O thread, whose other replies would wait. A step whose input is already complete runs on the thread at hand:
+     * an L1 hit costs no hop. Soft and hard timeouts fire as tasks of this executor.
+     *
+     * <p>The synchronous {@code remember} runs its loader on the caller's thread and, without a soft or hard timeout,
+     * never uses this executor (with one, its loader runs on the {@link #loaderPool loader pool} and the wait goes
+     * through the asynchronous path). Background refreshes
+     * and {@code rememberAllAsync} run on the loader pool. Without a remote tier there is no I/O thread: a future
+     * completes on the thread that completed the loader's stage. An executor that rejects a task has it run on the
+     * thread at hand, and so does a direct executor ({@code Runnable::run}): that puts user code back on the I/O
+     * threads. Default {@link java.util.concurrent.ForkJoinPool#commonPool()}, as in Caffeine; the template does not
+     * shut it down.
+     *
+     * @throws NullPointerException if {@code executor} is null
+     */
+    public CacheTemplateBuilder executor(java.util.concurrent.Executor executor) {
+        this.executor = Objects.requireNonNull(executor, "executor");
+        return this;
+    }
+
+    /**
      * Publishes the template's meters ({@link LaminaMeterNames}) on {@code registry}: every cache's, declared or
      * first used later, and the node's (bus, remote tier) when there is a remote tier. Optional, and the only
      * method that needs micrometer-core on the classpath; {@link CacheTemplate#stats} works without it. The meters
@@ -206,6 +230,6 @@ public final class CacheTemplateBuilder {
     public CacheTemplate build() {
         return new DefaultCacheTemplate(new TemplateConfig(namespace, defaults, Map.copyOf(caches), clock,
                 codec != null ? codec : JsonCodec.create(), maxTagsPerEntry, requireDeclaredCaches, remote, tagTtl,
-                busCheckInterval, loaderThreads, loaderQueue, replayQueueSize, metrics != null ? metrics : ns -> TemplateMetrics.NONE));
+                busCheckInterval, loaderThreads, loaderQueue, replayQueueSize, executor, metrics != null ? metrics : ns -> TemplateMetrics.NONE));
     }
 }

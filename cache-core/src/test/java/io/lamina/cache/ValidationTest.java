@@ -109,6 +109,7 @@ class ValidationTest {
     void badBuilderSettings() {
         assertThatThrownBy(() -> CacheTemplate.builder().namespace("has space")).hasMessageContaining("namespace");
         assertThatThrownBy(() -> CacheTemplate.builder().cache("a").cache("a")).hasMessageContaining("declared twice");
+        assertThatThrownBy(() -> CacheTemplate.builder().executor(null)).isInstanceOf(NullPointerException.class).hasMessage("executor");
         assertThatThrownBy(() -> CacheTemplate.builder().maxTagsPerEntry(0)).hasMessageContaining("maxTagsPerEntry");
     }
 

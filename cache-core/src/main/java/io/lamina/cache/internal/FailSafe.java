@@ -13,7 +13,6 @@ import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Fail-safe and loader timeouts for one named cache: which stale value may stand in when a load fails,
@@ -76,7 +75,8 @@ final class FailSafe {
      * What an asynchronous caller (or a synchronous one under a timeout) gets: the load's value; or, when
      * the load fails, the stale value fail-safe kept; or, past {@code softTimeout}, the stale value while the
      * load goes on; or, past {@code hardTimeout}, the stale value or a {@link io.lamina.cache.CacheLoadTimeoutException}.
-     * Never blocks: timeouts fire from a delayed executor.
+     * Never blocks: timeouts fire from a delayed executor, as tasks of the template's executor (the user's callbacks
+     * on the caller's future run there, never on the JDK's delay thread nor an I/O thread).
      */
     CompletableFuture<Object> guard(Flight flight, Object key, String formatted, Class<?> raw, CompletableFuture<Object> load) {
         if (!cache.options().failSafeOn() && !cache.options().timed()) {
@@ -104,7 +104,7 @@ final class FailSafe {
             }
         });
         if (cache.options().softTimeout() != null) {
-            CompletableFuture.delayedExecutor(cache.options().softTimeout().toNanos(), TimeUnit.NANOSECONDS).execute(() -> {
+            cache.context().handoff().delayed(cache.options().softTimeout().toNanos()).execute(() -> {
                 if (settled.get()) {
                     return;
                 }
@@ -119,7 +119,7 @@ final class FailSafe {
             });
         }
         if (cache.options().hardTimeout() != null) {
-            CompletableFuture.delayedExecutor(cache.options().hardTimeout().toNanos(), TimeUnit.NANOSECONDS).execute(() -> {
+            cache.context().handoff().delayed(cache.options().hardTimeout().toNanos()).execute(() -> {
                 Object stale = staleOf(flight, key, raw);
                 if (!settled.compareAndSet(false, true)) {
                     return;

@@ -237,7 +237,7 @@ public final class NamedCache {
         return value;
     }
 
-    private Prepared awaitPrepared(CompletableFuture<Prepared> prepared, String formatted) {
+    Prepared awaitPrepared(CompletableFuture<Prepared> prepared, String formatted) {
         if (prepared.isDone() || remote == null) {
             return joinPrepared(prepared, formatted);
         }
@@ -337,7 +337,8 @@ public final class NamedCache {
     /** The slow path of {@code rememberAsync}. Never blocks and never joins. */
     public CompletableFuture<Object> loadAsync(Object key, Type type, Class<?> raw, AsyncLoader<?> loader) {
         String formatted = context.keys().format(key);
-        return loadAsync(key, formatted, type, raw, loader, null, false);
+        // the caller's callbacks run where this future completes: never on a Redis client's I/O thread
+        return context.handoff().offIo(loadAsync(key, formatted, type, raw, loader, null, false));
     }
 
     private CompletableFuture<Object> loadAsync(Object key, String formatted, Type type, Class<?> raw, AsyncLoader<?> loader,
@@ -349,7 +350,8 @@ public final class NamedCache {
                 stats.miss();
             }
             long joined = context.tags().sequence();
-            return failSafe.guard(running, key, formatted, raw, running.future().handle((result, failure) -> {
+            // the flight may complete on an I/O thread; a retry may invoke the loader
+            return failSafe.guard(running, key, formatted, raw, context.handoff().thenCompose(running.future(), (result, failure) -> {
                 if (failure != null) {
                     return CompletableFuture.failedFuture(Failures.forAsync(failure, name, key));
                 }
@@ -361,7 +363,7 @@ public final class NamedCache {
                     return loadAsync(key, formatted, type, raw, loader, ttl, true);
                 }
                 return CompletableFuture.completedFuture(result);
-            }).thenCompose(f -> f));
+            }));
         }
         L1Entry filled = freshL1(key, raw);
         if (filled != null) {
@@ -372,7 +374,11 @@ public final class NamedCache {
             mine.future().complete(filled.value());
             return CompletableFuture.completedFuture(filled.value());
         }
-        CompletableFuture<Object> result = miss.prepare(formatted, type, raw).thenCompose(p -> {
+        // the remote steps complete on I/O threads; what follows them (the loader, the L1 fill) runs off them
+        CompletableFuture<Object> result = context.handoff().thenCompose(miss.prepare(formatted, type, raw), (p, failure) -> {
+            if (failure != null) {
+                return CompletableFuture.failedFuture(Failures.unwrap(failure));
+            }
             if (p.isResolved()) {
                 servedWithoutLoad(mine, key, formatted, p, counted);
                 return CompletableFuture.completedFuture(p.resolved);
@@ -428,13 +434,16 @@ public final class NamedCache {
                 return CompletableFuture.failedFuture(Failures.unwrap(failure));
             }
             stats.loadSuccess(context.clock().nanoTime() - start);
-            return miss.finish(p, value, ctx, ttl).thenApply(finished -> {
+            return context.handoff().thenCompose(miss.finish(p, value, ctx, ttl), (finished, finishFailure) -> {
+                if (finishFailure != null) {
+                    return CompletableFuture.failedFuture(Failures.unwrap(finishFailure));
+                }
                 if (finished.fillL1()) {
                     fill(mine, key, formatted, value, finished.ttlNanos(), ctx.tagSet());
                 } else {
                     mine.markTagStale();
                 }
-                return value == null ? L1Entry.NULL : (Object) value;
+                return CompletableFuture.completedFuture(value == null ? L1Entry.NULL : (Object) value);
             });
         }).thenCompose(f -> f);
     }

@@ -46,8 +46,19 @@ final class RefreshAhead {
         }
     }
 
+    /**
+     * Runs on the loader pool, and so does the loader: the remote steps before it are awaited here (each bounded by
+     * its timeout), never continued on the Redis client's I/O thread, whose other replies (this node's own
+     * invalidate of the key, its reads of other keys) would wait for the loader otherwise.
+     */
     private void refresh(Flight mine, Object key, String formatted, Type type, Class<?> raw, Duration ttl, Object loader) {
-        cache.miss().prepareRefresh(formatted, type, raw).thenCompose(p -> {
+        CompletableFuture<Prepared> prepared;
+        try {
+            prepared = CompletableFuture.completedFuture(cache.awaitPrepared(cache.miss().prepareRefresh(formatted, type, raw), formatted));
+        } catch (RuntimeException e) {
+            prepared = CompletableFuture.failedFuture(e);
+        }
+        prepared.thenCompose(p -> {
             if (p.skip) {
                 cache.stats().refreshSkipped();
                 return CompletableFuture.completedFuture(null);
@@ -77,12 +88,16 @@ final class RefreshAhead {
                     return CompletableFuture.failedFuture(failure);
                 }
                 cache.stats().loadSuccess(cache.context().clock().nanoTime() - start);
-                return cache.miss().finish(p, value, ctx, ttl).thenApply(finished -> {
+                // the fill of L1 (which runs the weigher) waits for the remote fill off the I/O threads
+                return cache.context().handoff().thenCompose(cache.miss().finish(p, value, ctx, ttl), (finished, fillFailure) -> {
+                    if (fillFailure != null) {
+                        return CompletableFuture.failedFuture(fillFailure);
+                    }
                     if (finished.fillL1()) {
                         cache.fill(mine, key, formatted, value, finished.ttlNanos(), ctx.tagSet());
                     }
                     cache.stats().refreshCompleted();
-                    return (Object) value;
+                    return CompletableFuture.completedFuture((Object) value);
                 });
             }).thenCompose(f -> f);
         }).whenComplete((value, failure) -> {

@@ -21,5 +21,6 @@ public record TemplateConfig(
         int loaderThreads,
         int loaderQueue,
         int replayCapacity,
+        java.util.concurrent.Executor executor,
         io.lamina.cache.internal.metrics.TemplateMetrics.Factory metrics) {
 }

@@ -7,7 +7,8 @@ import io.lamina.cache.spi.Codec;
 
 /**
  * What every named cache of one template shares. {@code nodeId} is unique per template instance;
- * {@code loaders} is the bounded pool that runs background refreshes and loads under a timeout.
+ * {@code loaders} is the bounded pool that runs background refreshes and loads under a timeout; {@code handoff}
+ * moves user code (async loaders, fills, the completion of futures users hold) off the Redis client's I/O threads.
  */
 public record TemplateContext(
         String namespace,
@@ -18,5 +19,6 @@ public record TemplateContext(
         int maxTagsPerEntry,
         String nodeId,
         java.time.Duration tagTtl,
-        java.util.concurrent.ExecutorService loaders) {
+        java.util.concurrent.ExecutorService loaders,
+        io.lamina.cache.internal.load.Handoff handoff) {
 }

@@ -52,6 +52,8 @@ public class LaminaCacheAutoConfiguration {
     private static final Log LOG = LogFactory.getLog(LaminaCacheAutoConfiguration.class);
     static final String REDIS_TIER_CLASS = "io.lamina.cache.redis.RedisTier";
     static final String TRANSACTIONS_CLASS = "org.springframework.transaction.support.TransactionSynchronizationManager";
+    /** The name of the optional {@link java.util.concurrent.Executor} bean the template continues async work on. */
+    public static final String EXECUTOR_BEAN = "laminaCacheExecutor";
 
     /**
      * The template. Uses the application's {@link RemoteTier} bean if it has one (the one built from the Redis
@@ -175,6 +177,25 @@ public class LaminaCacheAutoConfiguration {
                 MeterRegistry registry = registries.getIfUnique();
                 if (registry != null) {
                     builder.meterRegistry(registry);
+                }
+            };
+        }
+    }
+
+    /**
+     * The executor a bean named {@value #EXECUTOR_BEAN} gives ({@code CacheTemplateBuilder.executor}): where
+     * {@code rememberAsync} (and {@code @Cached} methods returning a {@code CompletableFuture}, {@code Mono} or
+     * {@code Flux}) invoke their loaders and complete their futures once a Redis reply arrives. Without it, the
+     * common fork-join pool.
+     */
+    @Configuration(proxyBeanMethods = false)
+    static class ExecutorConfiguration {
+
+        @Bean
+        LaminaCacheTemplateCustomizer laminaExecutorCustomizer(org.springframework.beans.factory.ListableBeanFactory beans) {
+            return builder -> {
+                if (beans.containsBean(EXECUTOR_BEAN)) {
+                    builder.executor(beans.getBean(EXECUTOR_BEAN, java.util.concurrent.Executor.class));
                 }
             };
         }

@@ -9,6 +9,7 @@ import io.lettuce.core.RedisClient;
 import io.lamina.cache.spi.JsonCodec;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.ForkJoinPool;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
@@ -65,6 +66,7 @@ final class ConfigurationSamples {
                 .tagTtl(Duration.ofDays(1))
                 .busCheckInterval(Duration.ofSeconds(1))
                 .loaderPool(2, 1_000)
+                .executor(ForkJoinPool.commonPool())
                 .clock(CacheClock.system())
                 .codec(JsonCodec.builder().maxBytes(1 << 20).maxDepth(64).failOnUnknownProperties(true).build())
                 .maxTagsPerEntry(32)
