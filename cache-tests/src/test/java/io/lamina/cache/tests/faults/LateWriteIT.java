@@ -84,7 +84,10 @@ class LateWriteIT {
         assertThat(loads).as("loads by the fresh node").hasValue(held.equals("null") ? 1 : 0);
         awaitTrue(() -> "v2".equals(b.remember("price", "p1", String.class, () -> "v2")), "B serves v2");
         awaitTrue(() -> "v2".equals(a.remember("price", "p1", String.class, () -> "v2")), "A serves v2");
-        assertThat(entry(redis, namespace + ":e:{price:p1}")).as("what Redis holds at the end").endsWith("\"v2\"");
+        // A's failed put is also replayed as an invalidation of the key once A's link works (never as v1): Redis then
+        // holds v2 again (a node's fill) or nothing
+        assertThat(entry(redis, namespace + ":e:{price:p1}")).as("what Redis holds at the end")
+                .satisfiesAnyOf(v -> assertThat(v).endsWith("\"v2\""), v -> assertThat(v).isEqualTo("null"));
     }
 
     private static String entry(RedisServer redis, String key) {
