@@ -57,15 +57,15 @@ class OwnedRedisSentinelTest {
     void killedPrimary_isReplacedByTheReplica_andComesBackAsItsReplica() {
         group.awaitHealthy(FAILOVER);   // an earlier test may have left the replica still syncing
         RedisNode replica = group.replica();
-        group.primary().call("SET", "crash", "kept");
-        assertThat(group.primary().call("WAIT", "1", "5000")).as("the replica acknowledged the write").isEqualTo("1");
 
         RedisNode killed = group.killPrimary();
         RedisNode promoted = group.awaitFailover(FAILOVER);
 
         assertThat(promoted).isEqualTo(replica);
         assertThat(group.primary()).isEqualTo(replica);
-        assertThat(promoted.call("GET", "crash")).isEqualTo("kept");
+        // a primary now: it takes writes (whether a write acknowledged just before the kill survived is Redis's
+        // business, not the provisioning's; a CI run on a loaded machine once found one missing)
+        assertThat(promoted.call("SET", "after-failover", "written")).isEqualTo("OK");
 
         killed.start();
         // asked of the restarted node itself, as soon as it can answer: on a loaded machine the sentinels
@@ -75,7 +75,7 @@ class OwnedRedisSentinelTest {
             return replication.contains("role:slave") && replication.contains("master_port:" + promoted.port())
                     && replication.contains("master_link_status:up") ? null : replication;
         }, () -> "");
-        assertThat(killed.call("GET", "crash")).as("the restarted node synced from the new primary").isEqualTo("kept");
+        assertThat(killed.call("GET", "after-failover")).as("the restarted node synced from the new primary").isEqualTo("written");
         group.awaitHealthy(FAILOVER);
     }
 
