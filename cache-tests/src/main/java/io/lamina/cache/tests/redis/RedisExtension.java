@@ -41,12 +41,16 @@ public final class RedisExtension implements ParameterResolver, AfterAllCallback
                     key -> newNamespace(classContext.getRequiredTestClass()), String.class);
         }
         if (type == OwnedRedisCluster.class) {
+            boolean tls = tlsRequested(classContext.getRequiredTestClass());
             return classContext.getStore(STORE).getOrComputeIfAbsent(CLUSTER,
-                    key -> OwnedRedisCluster.start(), OwnedRedisCluster.class);
+                    key -> tls ? OwnedRedisCluster.builder().tls(RedisTls.shared()).start() : OwnedRedisCluster.start(),
+                    OwnedRedisCluster.class);
         }
         if (type == OwnedRedisSentinel.class) {
+            boolean tls = tlsRequested(classContext.getRequiredTestClass());
             return classContext.getStore(STORE).getOrComputeIfAbsent(SENTINEL,
-                    key -> OwnedRedisSentinel.start(), OwnedRedisSentinel.class);
+                    key -> tls ? OwnedRedisSentinel.builder().tls(RedisTls.shared()).start() : OwnedRedisSentinel.start(),
+                    OwnedRedisSentinel.class);
         }
         if (type == OwnedRedisServer.class || ownedRequested(classContext.getRequiredTestClass())) {
             return classContext.getStore(STORE).getOrComputeIfAbsent(OWNED,
@@ -90,6 +94,22 @@ public final class RedisExtension implements ParameterResolver, AfterAllCallback
             current = current.getParent().get();
         }
         return current;
+    }
+
+    /** With {@code @RedisTest(tls = true)}: true, or the class is skipped (assumption) where TLS servers cannot be had. */
+    private static boolean tlsRequested(Class<?> testClass) {
+        for (Class<?> c = testClass; c != null; c = c.getEnclosingClass()) {
+            var annotation = AnnotationSupport.findAnnotation(c, RedisTest.class);
+            if (annotation.isPresent()) {
+                if (annotation.get().tls()) {
+                    org.junit.jupiter.api.Assumptions.assumeTrue(RedisTls.available(),
+                            "TLS servers need openssl and a redis-server built with TLS");
+                    return true;
+                }
+                return false;
+            }
+        }
+        return false;
     }
 
     private static boolean ownedRequested(Class<?> testClass) {
