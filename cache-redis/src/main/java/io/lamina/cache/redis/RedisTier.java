@@ -536,9 +536,13 @@ public final class RedisTier implements RemoteTier {
         /** The URI with the builder's timeout and credentials, through API that Lettuce 6 and 7 both have. */
         RedisURI redisUri(String uri) {
             RedisURI parsed = RedisURI.create(uri);
-            parsed.setTimeout(commandTimeout);
+            // Lettuce bounds a connection's whole set-up (TCP, TLS handshake, HELLO) by the URI's timeout: with the
+            // command timeout alone a TLS handshake on a slow link never finished. Commands keep the command timeout
+            // (the client's TimeoutOptions); a client handed in keeps the URI's timeout for its commands.
+            Duration timeout = lettuce == null ? connectTimeout.plus(commandTimeout) : commandTimeout;
+            parsed.setTimeout(timeout);
             for (RedisURI sentinel : parsed.getSentinels()) {
-                sentinel.setTimeout(commandTimeout);
+                sentinel.setTimeout(timeout);
                 if (sentinelPassword != null) {
                     sentinel.setCredentialsProvider(new io.lettuce.core.StaticCredentialsProvider(sentinelUsername, sentinelPassword));
                 }
