@@ -364,7 +364,8 @@ public final class RedisTier implements RemoteTier {
         /**
          * One Redis: {@code redis://[user:password@]host:port[/db]}, {@code rediss://...} for TLS (the server's
          * certificate and host name are verified), or a Sentinel group:
-         * {@code redis-sentinel://[password@]host:26379,host2:26379[/db]#primaryName}.
+         * {@code redis-sentinel://[password@]host:26379,host2:26379[/db]#primaryName} ({@code rediss-sentinel://...}: TLS to
+         * the sentinels and the data nodes alike).
          *
          * @throws IllegalArgumentException if the URI is malformed or names several hosts (a Cluster is given with
          *                                  {@link #cluster})
@@ -425,8 +426,9 @@ public final class RedisTier implements RemoteTier {
         }
 
         /**
-         * For {@code rediss://}: trust the CA certificates in this PEM file (instead of the JVM's default
-         * trust store). The server's host name is verified against its certificate either way.
+         * For {@code rediss://}, {@code rediss-sentinel://} and {@code rediss://} cluster seeds: trust the CA certificates
+         * in this PEM file (instead of the JVM's default trust store), in the Lettuce and the Redisson client. The server's
+         * host name is verified against its certificate either way.
          *
          * @throws IllegalArgumentException if the file is missing or holds no certificate
          */
