@@ -2,6 +2,7 @@ package io.lamina.cache.tests.redis;
 
 import java.util.UUID;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -14,7 +15,7 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * cluster and Sentinel group after the class (each is started once per class, on first use). Usable directly with
  * {@code @ExtendWith(RedisExtension.class)}.
  */
-public final class RedisExtension implements ParameterResolver, AfterAllCallback {
+public final class RedisExtension implements ParameterResolver, BeforeAllCallback, AfterAllCallback {
 
     private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(RedisExtension.class);
     private static final String OWNED = "owned-server";
@@ -96,17 +97,21 @@ public final class RedisExtension implements ParameterResolver, AfterAllCallback
         return current;
     }
 
-    /** With {@code @RedisTest(tls = true)}: true, or the class is skipped (assumption) where TLS servers cannot be had. */
+    /** A class of {@code @RedisTest(tls = true)} is skipped where TLS servers cannot be had (no openssl, no TLS build). */
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        if (tlsRequested(context.getRequiredTestClass())) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(RedisTls.available(),
+                    "TLS servers need openssl and a redis-server built with TLS");
+        }
+    }
+
+    /** Whether the class (or an enclosing one) says {@code @RedisTest(tls = true)}. */
     private static boolean tlsRequested(Class<?> testClass) {
         for (Class<?> c = testClass; c != null; c = c.getEnclosingClass()) {
             var annotation = AnnotationSupport.findAnnotation(c, RedisTest.class);
             if (annotation.isPresent()) {
-                if (annotation.get().tls()) {
-                    org.junit.jupiter.api.Assumptions.assumeTrue(RedisTls.available(),
-                            "TLS servers need openssl and a redis-server built with TLS");
-                    return true;
-                }
-                return false;
+                return annotation.get().tls();
             }
         }
         return false;
