@@ -97,7 +97,7 @@ public final class RedisTls {
     public static RedisTls create() {
         try {
             Path dir = Files.createTempDirectory("lamina-tls-");
-            dir.toFile().deleteOnExit();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(dir), "lamina-tls-cleanup"));
             openssl(dir, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
                     "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=Lamina Test CA");
             RedisTls tls = new RedisTls(dir);
@@ -128,8 +128,6 @@ public final class RedisTls {
                 "-out", name + ".csr", "-subj", "/CN=" + name);
         openssl(dir, "x509", "-req", "-in", name + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
                 "-out", name + ".crt", "-days", "2", "-extfile", name + ".ext");
-        dir.resolve(name + ".crt").toFile().deleteOnExit();
-        dir.resolve(name + ".key").toFile().deleteOnExit();
         return dir.resolve(name + ".crt");
     }
 
@@ -194,6 +192,15 @@ public final class RedisTls {
             return context;
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot load the test CA " + caPem + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes the directory and what it holds (at JVM exit: servers started with the files may run until then). */
+    private static void deleteQuietly(Path dir) {
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // a leftover temporary directory is harmless
         }
     }
 
