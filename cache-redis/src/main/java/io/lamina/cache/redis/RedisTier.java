@@ -433,7 +433,8 @@ public final class RedisTier implements RemoteTier {
         /**
          * One Redis: {@code redis://[user:password@]host:port[/db]}, {@code rediss://...} for TLS (the server's
          * certificate and host name are verified), or a Sentinel group:
-         * {@code redis-sentinel://[password@]host:26379,host2:26379[/db]#primaryName}.
+         * {@code redis-sentinel://[password@]host:26379,host2:26379[/db]#primaryName} ({@code rediss-sentinel://...}: TLS to
+         * the sentinels and the data nodes alike).
          *
          * @throws IllegalArgumentException if the URI is malformed or names several hosts (a Cluster is given with
          *                                  {@link #cluster})
@@ -524,8 +525,9 @@ public final class RedisTier implements RemoteTier {
         }
 
         /**
-         * For {@code rediss://}: trust the CA certificates in this PEM file (instead of the JVM's default
-         * trust store). The server's host name is verified against its certificate either way.
+         * For {@code rediss://}, {@code rediss-sentinel://} and {@code rediss://} cluster seeds: trust the CA certificates
+         * in this PEM file (instead of the JVM's default trust store), in the Lettuce and the Redisson client. The server's
+         * host name is verified against its certificate either way.
          *
          * @throws IllegalArgumentException if the file is missing or holds no certificate
          */
@@ -635,9 +637,13 @@ public final class RedisTier implements RemoteTier {
         /** The URI with the builder's timeout and credentials, through API that Lettuce 6 and 7 both have. */
         RedisURI redisUri(String uri) {
             RedisURI parsed = RedisURI.create(uri);
-            parsed.setTimeout(commandTimeout);
+            // Lettuce bounds a connection's whole set-up (TCP, TLS handshake, HELLO) by the URI's timeout: with the
+            // command timeout alone a TLS handshake on a slow link never finished. Commands keep the command timeout
+            // (the client's TimeoutOptions); a client handed in keeps the URI's timeout for its commands.
+            Duration timeout = lettuce == null ? connectTimeout.plus(commandTimeout) : commandTimeout;
+            parsed.setTimeout(timeout);
             for (RedisURI sentinel : parsed.getSentinels()) {
-                sentinel.setTimeout(commandTimeout);
+                sentinel.setTimeout(timeout);
                 if (sentinelPassword != null) {
                     sentinel.setCredentialsProvider(new io.lettuce.core.StaticCredentialsProvider(sentinelUsername, sentinelPassword));
                 }

@@ -150,7 +150,7 @@ public final class Connections {
         java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         while (!todo.isEmpty()) {
             Throwable t = todo.poll();
-            if (t == null || !seen.add(t)) {
+            if (!seen.add(t)) {
                 continue;
             }
             String m = String.valueOf(t.getMessage());
@@ -161,7 +161,9 @@ public final class Connections {
             if (!(t instanceof java.util.concurrent.CompletionException) && reasons.indexOf(m) < 0) {
                 reasons.append(reasons.length() == 0 ? "" : "; ").append(RedisUris.mask(m));
             }
-            todo.add(t.getCause());
+            if (t.getCause() != null) {
+                todo.add(t.getCause());   // an ArrayDeque takes no null: adding the end of the chain threw NPE instead
+            }
             todo.addAll(List.of(t.getSuppressed()));
         }
         return "cannot load the Redis Cluster slot map from the seeds " + seeds() + ": " + reasons;

@@ -68,6 +68,10 @@ public final class RedissonConfigs {
                 first.getSentinels().forEach(sentinel -> servers.addSentinelAddress(address(sentinel)));
                 if (s.sentinelPassword() != null) {
                     servers.setSentinelUsername(s.sentinelUsername()).setSentinelPassword(s.sentinelPassword());
+                    // Redisson 3.52 uses these only when the data nodes have a password and a sentinel refused it
+                    // without one; otherwise it asked the sentinels as their default user (SentinelAclIT saw it).
+                    // A resolver's credentials come before the configured ones, so it names them per address.
+                    servers.setCredentialsResolver(sentinelCredentials(first.getSentinels(), s.sentinelUsername(), s.sentinelPassword()));
                 }
                 common(servers, s, timeout, connect).setMasterConnectionMinimumIdleSize(1).setSlaveConnectionMinimumIdleSize(0)
                         .setSubscriptionConnectionMinimumIdleSize(1);
@@ -96,6 +100,16 @@ public final class RedissonConfigs {
                 .setPingConnectionInterval(ping).setKeepAlive(true).setTcpKeepAliveIdle(5).setTcpKeepAliveInterval(1)
                 .setTcpKeepAliveCount(3).setTcpUserTimeout(10_000)
                 .setSslVerificationMode(SslVerificationMode.STRICT).setUsername(s.username()).setPassword(s.password());
+    }
+
+    /** The sentinels' credentials for a sentinel's address; none (the configured data-node ones) for any other. */
+    private static org.redisson.config.CredentialsResolver sentinelCredentials(List<RedisURI> sentinels, String user, String password) {
+        org.redisson.config.Credentials forSentinels = new org.redisson.config.Credentials(user, password);
+        org.redisson.config.Credentials others = new org.redisson.config.Credentials();
+        return address -> java.util.concurrent.CompletableFuture.completedFuture(sentinels.stream().anyMatch(sentinel ->
+                sentinel.getPort() == address.getPort() && (sentinel.getHost().equalsIgnoreCase(address.getHostString())
+                        || address.getAddress() != null && sentinel.getHost().equals(address.getAddress().getHostAddress())))
+                ? forSentinels : others);
     }
 
     private static String address(RedisURI uri) {

@@ -436,6 +436,20 @@ public class LaminaCacheProperties {
         /** Password of the sentinels themselves (not of the data nodes: that is lamina.cache.redis.password). */
         private String password;
 
+        /**
+         * TLS to the sentinels and the data nodes (rediss-sentinel://): certificates and host names are verified, against
+         * lamina.cache.redis.trusted-certificates or the JVM's trust store.
+         */
+        private boolean ssl = false;
+
+        public boolean isSsl() {
+            return ssl;
+        }
+
+        public void setSsl(boolean ssl) {
+            this.ssl = ssl;
+        }
+
         public String getUsername() {
             return username;
         }

@@ -112,7 +112,7 @@ final class RedisSettingsResolver {
         }
         if (sentinelSet) {
             return new Connection(LAMINA + ".sentinel", List.of(sentinelUri(LAMINA, sentinel.getMaster(),
-                    sentinel.getNodes(), 0, false)), false);
+                    sentinel.getNodes(), 0, sentinel.isSsl())), false);
         }
         if (!lamina.getCluster().getNodes().isEmpty()) {
             return new Connection(LAMINA + ".cluster.nodes", clusterUris(lamina.getCluster().getNodes(), false), true);

@@ -51,6 +51,24 @@ class RedisSettingsResolverTest {
     }
 
     @Test
+    void sentinelWithSsl_becomesARedissSentinelUri_fromLaminasProperties_orSprings() {
+        LaminaCacheProperties.Redis lamina = new LaminaCacheProperties.Redis();
+        lamina.getSentinel().setMaster("shop");
+        lamina.getSentinel().setNodes(List.of("s1:26379", "s2"));
+        lamina.getSentinel().setSsl(true);
+        lamina.setTrustedCertificates("/etc/lamina/ca.pem");
+        LaminaRedisSettings own = RedisSettingsResolver.resolve(lamina, binder(Map.of())).orElseThrow();
+        assertThat(own.uris()).containsExactly("rediss-sentinel://s1:26379,s2:26379#shop");
+        assertThat(own.trustedCertificates()).isEqualTo("/etc/lamina/ca.pem");
+
+        LaminaRedisSettings spring = RedisSettingsResolver.resolve(new LaminaCacheProperties.Redis(), binder(Map.of(
+                "spring.data.redis.sentinel.master", "mymaster",
+                "spring.data.redis.sentinel.nodes", "s1:26379",
+                "spring.data.redis.ssl.enabled", "true"))).orElseThrow();
+        assertThat(spring.uris()).containsExactly("rediss-sentinel://s1:26379#mymaster");
+    }
+
+    @Test
     void sentinelCredentials_andTopologyOptions_fromLaminasProperties_orSpringsSentinelProperties() {
         LaminaCacheProperties.Redis lamina = new LaminaCacheProperties.Redis();
         lamina.getSentinel().setMaster("shop");

@@ -23,18 +23,23 @@ final class ClusterFormation {
     private ClusterFormation() {
     }
 
-    /** The command line of a cluster node; {@code nodes.conf} lives in the node's own directory. */
-    static RedisProcess.Launch launch(Duration nodeTimeout) {
+    /**
+     * The command line of a cluster node; {@code nodes.conf} lives in the node's own directory. With {@code tls}
+     * the cluster bus speaks TLS too.
+     */
+    static RedisProcess.Launch launch(Duration nodeTimeout, boolean tls) {
         return new RedisProcess.Launch() {
             @Override
             public List<String> trailingArgs(int port) {
-                return List.of("--cluster-enabled", "yes",
+                List<String> args = List.of("--cluster-enabled", "yes",
                         "--cluster-config-file", "nodes.conf",
                         "--cluster-node-timeout", String.valueOf(nodeTimeout.toMillis()),
                         // a replica may always take over, however long its link was down: tests kill at will
                         "--cluster-replica-validity-factor", "0",
                         "--repl-diskless-sync", "yes",
                         "--repl-diskless-sync-delay", "0");
+                return tls ? java.util.stream.Stream.concat(args.stream(), java.util.stream.Stream.of("--tls-cluster", "yes")).toList()
+                        : args;
             }
         };
     }
@@ -62,14 +67,14 @@ final class ClusterFormation {
         }
     }
 
-    /** Starts {@code count} cluster-enabled processes; if one fails, none is left running. */
+    /** Starts {@code count} cluster-enabled processes (TLS only with {@code tls}, else null); if one fails, none is left running. */
     static List<RedisNode> startNodes(RedisServers.Binary binary, int count, Duration nodeTimeout,
-                                      Duration startTimeout) {
+                                      Duration startTimeout, RedisTls tls) {
         List<Callable<RedisNode>> starts = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String label = "cluster node " + i;
             starts.add(() -> new RedisNode(RedisProcess.start(binary.path(), binary.source(), startTimeout,
-                    ClusterFormation::freeClusterPort, launch(nodeTimeout)), label));
+                    ClusterFormation::freeClusterPort, launch(nodeTimeout, tls != null), tls), label));
         }
         return ParallelStart.all(starts);
     }

@@ -68,8 +68,21 @@ public final class OwnedRedisCluster implements AutoCloseable {
 
         private Duration nodeTimeout = DEFAULT_NODE_TIMEOUT;
         private Duration startTimeout = Duration.ofSeconds(30);
+        private RedisTls tls;
 
         private Builder() {
+        }
+
+        /**
+         * Runs every node with TLS only ({@code port 0}, {@code tls-port}, {@code tls-replication yes},
+         * {@code tls-cluster yes}) with this material; {@link OwnedRedisCluster#seedUris()} are then
+         * {@code rediss://} URIs. Default: plain TCP.
+         *
+         * @return this builder
+         */
+        public Builder tls(RedisTls tls) {
+            this.tls = Objects.requireNonNull(tls, "tls");
+            return this;
         }
 
         /**
@@ -109,7 +122,7 @@ public final class OwnedRedisCluster implements AutoCloseable {
             long began = System.nanoTime();
             RedisServers.Binary binary = RedisServers.processBinary();
             List<RedisNode> nodes = ClusterFormation.startNodes(binary, NODES, nodeTimeout,
-                    RedisServers.startTimeout());
+                    RedisServers.startTimeout(), tls);
             OwnedRedisCluster cluster = new OwnedRedisCluster(nodes, nodeTimeout, binary.source());
             long processes = System.nanoTime();
             long formed;
@@ -134,7 +147,7 @@ public final class OwnedRedisCluster implements AutoCloseable {
         return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 
-    /** @return {@code redis://127.0.0.1:<port>} of each current primary, to seed a cluster client */
+    /** @return {@code redis://127.0.0.1:<port>} (with TLS {@code rediss://}) of each current primary, to seed a cluster client */
     public List<String> seedUris() {
         return primaries().stream().map(RedisNode::uri).toList();
     }
@@ -281,6 +294,11 @@ public final class OwnedRedisCluster implements AutoCloseable {
         return source;
     }
 
+    /** @return the TLS material the nodes run with, or null when they speak plain TCP */
+    public RedisTls tls() {
+        return nodes.get(0).tls();
+    }
+
     /** Kills every node and deletes their files; idempotent. */
     @Override
     public void close() {
@@ -318,7 +336,7 @@ public final class OwnedRedisCluster implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "OwnedRedisCluster[" + source + ", " + (closed ? "closed" : nodes.stream()
+        return "OwnedRedisCluster[" + source + (tls() != null ? ", TLS" : "") + ", " + (closed ? "closed" : nodes.stream()
                 .map(n -> String.valueOf(n.port())).reduce((a, b) -> a + "," + b).orElse("")) + "]";
     }
 }

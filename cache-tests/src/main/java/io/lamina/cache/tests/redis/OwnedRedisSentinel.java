@@ -42,14 +42,16 @@ public final class OwnedRedisSentinel implements AutoCloseable {
 
     private final String masterName;
     private final RedisSource source;
+    private final RedisTls tls;
     private final List<RedisNode> dataNodes = new ArrayList<>();
     private final List<RedisNode> sentinels = new ArrayList<>();
     private volatile int knownPrimaryPort = -1;
     private volatile RedisNode killedPrimary;
 
-    private OwnedRedisSentinel(String masterName, RedisSource source) {
+    private OwnedRedisSentinel(String masterName, RedisSource source, RedisTls tls) {
         this.masterName = masterName;
         this.source = source;
+        this.tls = tls;
     }
 
     /**
@@ -70,26 +72,74 @@ public final class OwnedRedisSentinel implements AutoCloseable {
      * @throws IllegalStateException if the group is not ready in time; nothing is left running then
      */
     public static OwnedRedisSentinel start(String masterName) {
-        if (!Objects.requireNonNull(masterName, "masterName").matches("[A-Za-z0-9_.-]+")) {
-            throw new IllegalArgumentException("masterName must be letters, digits, '-', '_' or '.', but was '"
-                    + masterName + "'");
+        return builder().masterName(masterName).start();
+    }
+
+    /** @return a builder for a group with settings of your choice */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Settings of a group; {@link #start()} starts one. Not thread-safe. */
+    public static final class Builder {
+
+        private String masterName = DEFAULT_MASTER_NAME;
+        private RedisTls tls;
+
+        private Builder() {
         }
-        long began = System.nanoTime();
-        RedisServers.Binary binary = RedisServers.processBinary();
-        OwnedRedisSentinel group = new OwnedRedisSentinel(masterName, binary.source());
-        long processes;
-        try {
-            group.startAll(binary, RedisServers.startTimeout());
-            processes = System.nanoTime();
-            group.awaitHealthy(DEFAULT_WAIT);
-        } catch (RuntimeException | Error e) {
-            group.close();
-            throw e;
+
+        /**
+         * @param masterName the name the sentinels monitor, e.g. {@code "orders"}; letters, digits, {@code -_.}
+         * @return this builder
+         * @throws IllegalArgumentException if the name is empty or has other characters
+         */
+        public Builder masterName(String masterName) {
+            if (!Objects.requireNonNull(masterName, "masterName").matches("[A-Za-z0-9_.-]+")) {
+                throw new IllegalArgumentException("masterName must be letters, digits, '-', '_' or '.', but was '"
+                        + masterName + "'");
+            }
+            this.masterName = masterName;
+            return this;
         }
-        long end = System.nanoTime();
-        LOG.log(System.Logger.Level.INFO, () -> "Started " + group + " in " + millis(end - began)
-                + " ms (processes " + millis(processes - began) + " ms, healthy " + millis(end - processes) + " ms)");
-        return group;
+
+        /**
+         * Runs the data nodes and the sentinels with TLS only ({@code port 0}, {@code tls-port},
+         * {@code tls-replication yes}: replication, the sentinels' links to the data nodes and to each other are
+         * TLS too) with this material; {@link OwnedRedisSentinel#sentinelUri()} is then
+         * {@code rediss-sentinel://...}. Default: plain TCP.
+         *
+         * @return this builder
+         */
+        public Builder tls(RedisTls tls) {
+            this.tls = Objects.requireNonNull(tls, "tls");
+            return this;
+        }
+
+        /**
+         * Starts the group and returns once every sentinel knows the primary, the replica and the 2 other
+         * sentinels.
+         *
+         * @throws IllegalStateException if the group is not ready in time; nothing is left running then
+         */
+        public OwnedRedisSentinel start() {
+            long began = System.nanoTime();
+            RedisServers.Binary binary = RedisServers.processBinary();
+            OwnedRedisSentinel group = new OwnedRedisSentinel(masterName, binary.source(), tls);
+            long processes;
+            try {
+                group.startAll(binary, RedisServers.startTimeout());
+                processes = System.nanoTime();
+                group.awaitHealthy(DEFAULT_WAIT);
+            } catch (RuntimeException | Error e) {
+                group.close();
+                throw e;
+            }
+            long end = System.nanoTime();
+            LOG.log(System.Logger.Level.INFO, () -> "Started " + group + " in " + millis(end - began)
+                    + " ms (processes " + millis(processes - began) + " ms, healthy " + millis(end - processes) + " ms)");
+            return group;
+        }
     }
 
     private static long millis(long nanos) {
@@ -103,9 +153,9 @@ public final class OwnedRedisSentinel implements AutoCloseable {
         RedisProcess.Launch data = SentinelLaunch.dataNode(this::primaryPortForRestart);
         dataNodes.addAll(ParallelStart.all(List.of(
                 () -> new RedisNode(RedisProcess.start(binary.path(), binary.source(), startTimeout,
-                        RedisProcess::freeLoopbackPort, data), "data node 0"),
+                        RedisProcess::freeLoopbackPort, data, tls), "data node 0"),
                 () -> new RedisNode(RedisProcess.start(binary.path(), binary.source(), startTimeout,
-                        RedisProcess::freeLoopbackPort, data), "data node 1"))));
+                        RedisProcess::freeLoopbackPort, data, tls), "data node 1"))));
         knownPrimaryPort = dataNodes.get(0).port();
         dataNodes.get(1).call("REPLICAOF", RedisProcess.HOST, String.valueOf(knownPrimaryPort));
         // sentinels learn replicas from the primary's INFO, every 10 s: the replica must be there at the first
@@ -127,7 +177,7 @@ public final class OwnedRedisSentinel implements AutoCloseable {
                     FAILOVER_TIMEOUT, self.getValue(), peers);
             String label = "sentinel " + starts.size();
             starts.add(() -> new RedisNode(RedisProcess.start(binary.path(), binary.source(), startTimeout,
-                    portOnce(self.getKey()), sentinel), label));
+                    portOnce(self.getKey()), sentinel, tls), label));
         }
         sentinels.addAll(ParallelStart.all(starts));
     }
@@ -142,9 +192,12 @@ public final class OwnedRedisSentinel implements AutoCloseable {
         };
     }
 
-    /** @return {@code redis-sentinel://127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3#<masterName>}, Lettuce's form */
+    /**
+     * @return {@code redis-sentinel://127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3#<masterName>}, Lettuce's form
+     *         ({@code rediss-sentinel://} with TLS)
+     */
     public String sentinelUri() {
-        return "redis-sentinel://" + sentinels.stream().map(RedisNode::address).collect(Collectors.joining(","))
+        return (tls == null ? "redis-sentinel://" : "rediss-sentinel://") + sentinels.stream().map(RedisNode::address).collect(Collectors.joining(","))
                 + "#" + masterName;
     }
 
@@ -268,6 +321,11 @@ public final class OwnedRedisSentinel implements AutoCloseable {
         return source;
     }
 
+    /** @return the TLS material the group runs with, or null when it speaks plain TCP */
+    public RedisTls tls() {
+        return tls;
+    }
+
     /** Kills every process and deletes their files; idempotent. */
     @Override
     public void close() {
@@ -314,7 +372,7 @@ public final class OwnedRedisSentinel implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "OwnedRedisSentinel[" + masterName + ", " + source + ", data "
+        return "OwnedRedisSentinel[" + masterName + ", " + source + (tls != null ? ", TLS" : "") + ", data "
                 + dataNodes.stream().map(n -> String.valueOf(n.port())).collect(Collectors.joining(","))
                 + ", sentinels " + sentinels.stream().map(n -> String.valueOf(n.port())).collect(Collectors.joining(","))
                 + "]";

@@ -2,6 +2,7 @@ package io.lamina.cache.tests.redis;
 
 import java.util.UUID;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -14,7 +15,7 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * cluster and Sentinel group after the class (each is started once per class, on first use). Usable directly with
  * {@code @ExtendWith(RedisExtension.class)}.
  */
-public final class RedisExtension implements ParameterResolver, AfterAllCallback {
+public final class RedisExtension implements ParameterResolver, BeforeAllCallback, AfterAllCallback {
 
     private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(RedisExtension.class);
     private static final String OWNED = "owned-server";
@@ -41,12 +42,16 @@ public final class RedisExtension implements ParameterResolver, AfterAllCallback
                     key -> newNamespace(classContext.getRequiredTestClass()), String.class);
         }
         if (type == OwnedRedisCluster.class) {
+            boolean tls = tlsRequested(classContext.getRequiredTestClass());
             return classContext.getStore(STORE).getOrComputeIfAbsent(CLUSTER,
-                    key -> OwnedRedisCluster.start(), OwnedRedisCluster.class);
+                    key -> tls ? OwnedRedisCluster.builder().tls(RedisTls.shared()).start() : OwnedRedisCluster.start(),
+                    OwnedRedisCluster.class);
         }
         if (type == OwnedRedisSentinel.class) {
+            boolean tls = tlsRequested(classContext.getRequiredTestClass());
             return classContext.getStore(STORE).getOrComputeIfAbsent(SENTINEL,
-                    key -> OwnedRedisSentinel.start(), OwnedRedisSentinel.class);
+                    key -> tls ? OwnedRedisSentinel.builder().tls(RedisTls.shared()).start() : OwnedRedisSentinel.start(),
+                    OwnedRedisSentinel.class);
         }
         if (type == OwnedRedisServer.class || ownedRequested(classContext.getRequiredTestClass())) {
             return classContext.getStore(STORE).getOrComputeIfAbsent(OWNED,
@@ -90,6 +95,26 @@ public final class RedisExtension implements ParameterResolver, AfterAllCallback
             current = current.getParent().get();
         }
         return current;
+    }
+
+    /** A class of {@code @RedisTest(tls = true)} is skipped where TLS servers cannot be had (no openssl, no TLS build). */
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        if (tlsRequested(context.getRequiredTestClass())) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(RedisTls.available(),
+                    "TLS servers need openssl and a redis-server built with TLS");
+        }
+    }
+
+    /** Whether the class (or an enclosing one) says {@code @RedisTest(tls = true)}. */
+    private static boolean tlsRequested(Class<?> testClass) {
+        for (Class<?> c = testClass; c != null; c = c.getEnclosingClass()) {
+            var annotation = AnnotationSupport.findAnnotation(c, RedisTest.class);
+            if (annotation.isPresent()) {
+                return annotation.get().tls();
+            }
+        }
+        return false;
     }
 
     private static boolean ownedRequested(Class<?> testClass) {

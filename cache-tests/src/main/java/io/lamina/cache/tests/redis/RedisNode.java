@@ -39,7 +39,7 @@ public final class RedisNode {
         return process.port();
     }
 
-    /** @return {@code redis://127.0.0.1:<port>} */
+    /** @return {@code redis://127.0.0.1:<port>}, or {@code rediss://...} when the node runs with TLS */
     public String uri() {
         return process.uri();
     }
@@ -47,6 +47,11 @@ public final class RedisNode {
     /** @return {@code 127.0.0.1:<port>}, the form Redis itself uses in CLUSTER NODES, ROLE and the like */
     public String address() {
         return host() + ":" + port();
+    }
+
+    /** @return the TLS material the node runs with (it then listens on TLS only), or null */
+    public RedisTls tls() {
+        return process.tls();
     }
 
     /** @return the pid of the process, or -1 while it is killed */
@@ -66,7 +71,7 @@ public final class RedisNode {
 
     /** @return {@code true} if the node answers PING within half a second */
     public boolean isRunning() {
-        return Resp.ping(host(), port(), PING_TIMEOUT);
+        return process.ping(PING_TIMEOUT);
     }
 
     /**
@@ -138,7 +143,7 @@ public final class RedisNode {
      */
     public String call(Duration timeout, String... command) {
         try {
-            return Resp.call(host(), port(), timeout, command);
+            return process.call(timeout, command);
         } catch (Resp.ErrorReply e) {
             throw new IllegalStateException(label + " " + address() + ": " + e.getMessage(), e);
         } catch (IOException e) {

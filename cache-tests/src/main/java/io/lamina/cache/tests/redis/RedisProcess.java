@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 /**
  * A {@code redis-server} process of our own ({@link RedisSource#PATH} or {@link RedisSource#EMBEDDED}):
  * 127.0.0.1 only, a port picked free once and kept across restarts, no persistence, no password,
- * a private working directory holding its log.
+ * a private working directory holding its log; with {@link RedisTls} material, TLS only on that port.
  */
 final class RedisProcess implements OwnedRedisServer {
 
@@ -56,6 +56,7 @@ final class RedisProcess implements OwnedRedisServer {
     private final RedisSource source;
     private final Duration startTimeout;
     private final Launch launch;
+    private final RedisTls tls;
     private final int port;
     private final Path workDir;
     private final Path log;
@@ -66,12 +67,13 @@ final class RedisProcess implements OwnedRedisServer {
     private String version = "?";
     private boolean closed;
 
-    private RedisProcess(Path binary, RedisSource source, Duration startTimeout, Launch launch, int port)
+    private RedisProcess(Path binary, RedisSource source, Duration startTimeout, Launch launch, RedisTls tls, int port)
             throws IOException {
         this.binary = binary;
         this.source = source;
         this.startTimeout = startTimeout;
         this.launch = launch;
+        this.tls = tls;
         this.port = port;
         this.workDir = Files.createTempDirectory("lamina-redis-" + port + "-");
         this.log = workDir.resolve("redis.log");
@@ -82,20 +84,21 @@ final class RedisProcess implements OwnedRedisServer {
      * someone else between picking and binding it is retried on another port.
      */
     static RedisProcess start(Path binary, RedisSource source, Duration startTimeout) {
-        return start(binary, source, startTimeout, RedisProcess::freeLoopbackPort, Launch.PLAIN);
+        return start(binary, source, startTimeout, RedisProcess::freeLoopbackPort, Launch.PLAIN, null);
     }
 
     /**
      * Starts {@code binary} with the settings of {@code launch} on a port from {@code ports} and waits
      * until it answers PING; a port taken by someone else is retried on another one from {@code ports}.
+     * With {@code tls} (else null) it listens on TLS only.
      */
     static RedisProcess start(Path binary, RedisSource source, Duration startTimeout, IntSupplier ports,
-                              Launch launch) {
+                              Launch launch, RedisTls tls) {
         PortTaken taken = null;
         for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
             RedisProcess server;
             try {
-                server = new RedisProcess(binary, source, startTimeout, launch, ports.getAsInt());
+                server = new RedisProcess(binary, source, startTimeout, launch, tls, ports.getAsInt());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot prepare a working directory for " + binary, e);
             }
@@ -124,7 +127,21 @@ final class RedisProcess implements OwnedRedisServer {
 
     @Override
     public String uri() {
-        return "redis://" + HOST + ":" + port;
+        return (tls == null ? "redis://" : "rediss://") + HOST + ":" + port;
+    }
+
+    /** @return the TLS material it runs with, or null for plain TCP */
+    RedisTls tls() {
+        return tls;
+    }
+
+    /** One command over a fresh connection (TLS when the server has it). */
+    String call(Duration timeout, String... command) throws IOException {
+        return Resp.call(HOST, port, tls == null ? null : tls.socketFactory(), null, null, timeout, command);
+    }
+
+    boolean ping(Duration timeout) {
+        return Resp.ping(HOST, port, tls == null ? null : tls.socketFactory(), null, null, timeout);
     }
 
     @Override
@@ -149,7 +166,7 @@ final class RedisProcess implements OwnedRedisServer {
 
     @Override
     public boolean isRunning() {
-        return Resp.ping(HOST, port, PING_TIMEOUT);
+        return ping(PING_TIMEOUT);
     }
 
     @Override
@@ -165,8 +182,8 @@ final class RedisProcess implements OwnedRedisServer {
             List<String> command = new ArrayList<>();
             command.add(binary.toString());
             command.addAll(launch.leadingArgs(workDir, port));
-            command.addAll(List.of("--port", String.valueOf(port),
-                    "--bind", HOST,
+            command.addAll(tls == null ? List.of("--port", String.valueOf(port)) : tls.serverArgs(port));
+            command.addAll(List.of("--bind", HOST,
                     "--save", "",
                     "--appendonly", "no",
                     "--daemonize", "no",
@@ -195,7 +212,7 @@ final class RedisProcess implements OwnedRedisServer {
     private void awaitOurPong(long began) {
         long deadline = began + startTimeout.toNanos();
         while (true) {
-            if (Resp.ping(HOST, port, PING_TIMEOUT)) {
+            if (ping(PING_TIMEOUT)) {
                 String info = info();
                 if (field(info, "process_id").equals(String.valueOf(process.pid()))) {
                     version = field(info, "redis_version");
@@ -229,7 +246,7 @@ final class RedisProcess implements OwnedRedisServer {
 
     private String info() {
         try {
-            String info = Resp.call(HOST, port, PING_TIMEOUT, "INFO", "server");
+            String info = call(PING_TIMEOUT, "INFO", "server");
             return info == null ? "" : info;
         } catch (IOException e) {
             return "";

@@ -43,4 +43,11 @@ public @interface RedisTest {
      *         {@link OwnedRedisServer} parameters are), e.g. for a class of fault tests
      */
     boolean owned() default false;
+
+    /**
+     * @return {@code true} to run the class's {@link OwnedRedisCluster} and {@link OwnedRedisSentinel} with TLS only
+     *         ({@link RedisTls#shared()}: {@code rediss://} seeds, {@code rediss-sentinel://}); the class is skipped
+     *         where openssl or a redis-server with TLS is missing ({@link RedisTls#available()})
+     */
+    boolean tls() default false;
 }

@@ -27,6 +27,11 @@ final class Resp {
      * @return {@code true} if the server answered {@code +PONG} within the timeout; never throws
      */
     static boolean ping(String host, int port, boolean tls, String user, String password, Duration timeout) {
+        return ping(host, port, tls ? (SSLSocketFactory) SSLSocketFactory.getDefault() : null, user, password, timeout);
+    }
+
+    /** {@link #ping(String, int, boolean, String, String, Duration)} over TLS with these sockets, or plain TCP when null. */
+    static boolean ping(String host, int port, SSLSocketFactory tls, String user, String password, Duration timeout) {
         try {
             return "PONG".equals(call(host, port, tls, user, password, timeout, "PING"));
         } catch (IOException | RuntimeException e) {
@@ -35,7 +40,7 @@ final class Resp {
     }
 
     static boolean ping(String host, int port, Duration timeout) {
-        return ping(host, port, false, null, null, timeout);
+        return ping(host, port, (SSLSocketFactory) null, null, null, timeout);
     }
 
     /**
@@ -47,8 +52,14 @@ final class Resp {
      */
     static String call(String host, int port, boolean tls, String user, String password, Duration timeout,
                        String... command) throws IOException {
+        return call(host, port, tls ? (SSLSocketFactory) SSLSocketFactory.getDefault() : null, user, password, timeout, command);
+    }
+
+    /** {@link #call(String, int, boolean, String, String, Duration, String...)} over TLS with these sockets, or plain TCP when null. */
+    static String call(String host, int port, SSLSocketFactory tls, String user, String password, Duration timeout,
+                       String... command) throws IOException {
         int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-        try (Socket socket = tls ? SSLSocketFactory.getDefault().createSocket() : new Socket()) {
+        try (Socket socket = tls != null ? tls.createSocket() : new Socket()) {
             socket.connect(new InetSocketAddress(host, port), millis);
             socket.setSoTimeout(millis);
             OutputStream out = socket.getOutputStream();
@@ -66,7 +77,7 @@ final class Resp {
     }
 
     static String call(String host, int port, Duration timeout, String... command) throws IOException {
-        return call(host, port, false, null, null, timeout, command);
+        return call(host, port, (SSLSocketFactory) null, null, null, timeout, command);
     }
 
     private static byte[] encode(String... args) {
