@@ -299,6 +299,7 @@ final class BulkPath {
             }
             LeaseResult lease = leases.get(i);
             item.remoteUsable = true;
+            cache.context().tags().remoteTime(lease.stamp());
             if (lease.leased()) {
                 item.leased = true;
                 item.token = tokens.get(i);

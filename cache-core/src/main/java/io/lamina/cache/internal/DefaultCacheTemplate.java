@@ -14,6 +14,7 @@ import io.lamina.cache.TypeRef;
 import io.lamina.cache.internal.key.KeyFormatter;
 import io.lamina.cache.internal.key.Names;
 import io.lamina.cache.internal.l1.L1Entry;
+import io.lamina.cache.internal.remote.RateLimitedLog;
 import io.lamina.cache.internal.remote.RemoteAccess;
 import io.lamina.cache.internal.replay.Intent;
 import io.lamina.cache.internal.replay.ReplayQueue;
@@ -24,6 +25,7 @@ import io.lamina.cache.spi.TagKey;
 import java.util.ArrayList;
 import io.lamina.cache.internal.stats.StatsCounter;
 import io.lamina.cache.internal.tag.TagRegistry;
+import io.lamina.cache.internal.tag.TagVersion;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -84,6 +86,8 @@ public final class DefaultCacheTemplate implements CacheTemplate {
 
     /** Applies what other nodes announce. */
     private final class BusHandler implements Coherence.Handler {
+        private final RateLimitedLog busLog = new RateLimitedLog();
+
         @Override
         public void keys(String cache, List<String> formattedKeys) {
             NamedCache named = caches.get(cache);
@@ -92,16 +96,27 @@ public final class DefaultCacheTemplate implements CacheTemplate {
             }
         }
 
+        // a version above the remote clock plus the skew bound is forged: the registry rejects it (counted) and
+        // forgets the tag, so it is read from Redis at its next use; the message still drops what it names
         @Override
         public void tags(List<String> tags, long[] versions) {
             for (int i = 0; i < tags.size() && i < versions.length; i++) {
-                context.tags().advance(tags.get(i), versions[i]);
+                TagVersion view = context.tags().advance(tags.get(i), versions[i]);
+                if (!view.known()) {
+                    busLog.warn("invalidation bus: rejected a far-future or invalid version of a tag (forged message?); "
+                            + "the tag is read from Redis again at its next use (" + context.tags().rejected() + " rejected so far)");
+                }
             }
         }
 
         @Override
         public void all(String cache, long version) {
-            context.tags().advance(MissPath.cacheTag(cache), version);
+            TagVersion view = context.tags().advance(MissPath.cacheTag(cache), version);
+            if (!view.known()) {
+                busLog.warn("invalidation bus: rejected a far-future or invalid version of cache '" + cache
+                        + "' (forged message?); its tag is read from Redis again at its next use (" + context.tags().rejected()
+                        + " rejected so far)");
+            }
             NamedCache named = caches.get(cache);
             if (named != null) {
                 named.invalidateAll();

@@ -12,6 +12,7 @@ import io.lamina.cache.spi.DistributedLock;
 import io.lamina.cache.spi.LeaseResult;
 import io.lamina.cache.spi.RemoteKey;
 import io.lamina.cache.spi.TagKey;
+import io.lamina.cache.internal.tag.TagRegistry;
 import io.lamina.cache.internal.tag.TagVersion;
 import java.lang.reflect.Type;
 import java.time.Duration;
@@ -293,8 +294,7 @@ final class MissPath {
         long now = now();
         return remote.start(() -> remote.tier().ensureTag(tagKey(tag), 0, cache.context().tagTtl())).handle((version, failure) -> {
             // a failure is not counted: the read beside it fails too and is counted, or the fill creates the tag
-            if (failure == null) {
-                view.advanceTo(version);
+            if (failure == null && learn(view, version)) {
                 view.touched(now);
             }
             return null;
@@ -322,6 +322,7 @@ final class MissPath {
                 remote.failed("lease of " + rk, failure, cache.stats());
                 return CompletableFuture.completedFuture(new Prepared(rk, null, lock, false, false, null, null, stale));
             }
+            cache.context().tags().remoteTime(result.stamp());   // the remote clock, which bounds the versions learned
             Decoded found = decode(result.value(), type, raw, rk);
             CompletableFuture<Boolean> valid = found == null ? CompletableFuture.completedFuture(false) : validTags(found.envelope());
             return valid.thenApply(ok -> {
@@ -357,38 +358,40 @@ final class MissPath {
     }
 
     /**
-     * Whether every tag of a stored entry still has the version the entry observed. Tags this JVM knows
-     * are checked without I/O; unknown ones are read from Redis (in parallel) and remembered. A version
-     * the entry observed that is newer than this JVM's view is learned (the view lags the bus), never the
-     * other way round. A tag Redis no longer has invalidates the entry.
+     * Whether every tag of a stored entry still has the version the entry observed. Fails closed: an entry
+     * without its cache's own tag (which every entry Lamina writes carries, last) is invalid, as it would survive
+     * {@code invalidateAll}. Tags this JVM knows are checked without I/O; unknown ones are read from Redis (in
+     * parallel) and remembered. A version is never learned from the entry: one the entry observed that is newer
+     * than this JVM's view (the view lags the bus, or the entry is forged) is read from Redis, and the entry is
+     * valid only if Redis has exactly that version; one above the remote clock plus the skew bound is forged and
+     * not even read. A tag Redis no longer has invalidates the entry.
      */
     CompletableFuture<Boolean> validTags(Envelope envelope) {
         List<String> tags = envelope.tags();
-        if (tags.isEmpty()) {
-            return CompletableFuture.completedFuture(true);
+        long[] observedVersions = envelope.tagVersions();
+        if (tags.isEmpty() || observedVersions.length != tags.size() || !tags.get(tags.size() - 1).equals(cacheTag(cache.name()))) {
+            return CompletableFuture.completedFuture(false);
         }
         CompletableFuture<?>[] fetches = new CompletableFuture<?>[tags.size()];
         boolean[] valid = {true};
         for (int i = 0; i < tags.size(); i++) {
             String tag = tags.get(i);
-            long observed = envelope.tagVersions()[i];
+            long observed = observedVersions[i];
             TagVersion view = cache.context().tags().version(tag);
-            if (view.known()) {
+            if (view.known() && view.version() >= observed) {
                 fetches[i] = CompletableFuture.completedFuture(null);
                 check(view, observed, valid);
+            } else if (!cache.context().tags().plausible(observed)) {
+                fetches[i] = CompletableFuture.completedFuture(null);
+                invalid(valid);
             } else {
                 fetches[i] = view.read(() -> remote.start(() -> remote.tier().tagVersion(tagKey(tag)))).handle((version, failure) -> {
                     if (failure != null) {
                         remote.failed("version of tag " + tag, failure, cache.stats());
-                        synchronized (valid) {
-                            valid[0] = false;
-                        }
-                    } else if (version == null) {
-                        synchronized (valid) {
-                            valid[0] = false;
-                        }
+                        invalid(valid);
+                    } else if (version == null || !learn(view, version)) {
+                        invalid(valid);
                     } else {
-                        view.advanceTo(version);
                         check(view, observed, valid);
                     }
                     return null;
@@ -402,14 +405,30 @@ final class MissPath {
         });
     }
 
+    /** Valid only at exactly the version this JVM knows: lower was invalidated since, higher is not Redis's. */
     private static void check(TagVersion view, long observed, boolean[] valid) {
-        if (view.version() > observed) {
-            synchronized (valid) {
-                valid[0] = false;
-            }
-        } else {
-            view.advanceTo(observed);
+        if (view.version() != observed) {
+            invalid(valid);
         }
+    }
+
+    private static void invalid(boolean[] valid) {
+        synchronized (valid) {
+            valid[0] = false;
+        }
+    }
+
+    /**
+     * Learns a version Redis returned for {@code view}'s tag, unless it is above the remote clock plus the skew bound
+     * (a planted tag key): then it is rejected (counted, the tag forgotten) and the caller treats the tag as failed.
+     */
+    private boolean learn(TagVersion view, long version) {
+        if (!cache.context().tags().plausible(version)) {
+            cache.context().tags().reject(view);
+            return false;
+        }
+        view.advanceTo(version);
+        return true;
     }
 
     /**
@@ -436,7 +455,10 @@ final class MissPath {
             } else {
                 fetches[i] = remote.start(() -> remote.tier().ensureTag(tagKey(tag), stamp, cache.context().tagTtl()))
                         .thenAccept(version -> {
-                            view.advanceTo(version);
+                            if (!learn(view, version)) {
+                                throw new IllegalStateException("Redis holds a far-future version of tag " + tag
+                                        + " (planted?): " + version + " is above the remote clock plus " + TagRegistry.MAX_SKEW);
+                            }
                             view.touched(now);
                             versions[at] = view.version();
                         });

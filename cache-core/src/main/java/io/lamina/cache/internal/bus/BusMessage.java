@@ -68,7 +68,8 @@ public record BusMessage(Kind kind, String origin, String cache, List<String> na
     /**
      * Parses a message.
      *
-     * @throws IllegalArgumentException if the bytes are not a message of this format
+     * @throws IllegalArgumentException if the bytes are not a message of this format, or not a well-formed message of
+     *                                  its kind ({@link #validated})
      */
     public static BusMessage decode(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
@@ -100,9 +101,51 @@ public record BusMessage(Kind kind, String origin, String cache, List<String> na
             if (in.available() != 0) {
                 throw new IllegalArgumentException("trailing bytes in bus message");
             }
-            return new BusMessage(Kind.values()[kind], origin, cache, List.copyOf(names), versions);
+            return validated(new BusMessage(Kind.values()[kind], origin, cache, List.copyOf(names), versions));
         } catch (IOException e) {
             throw new IllegalArgumentException("truncated bus message", e);
+        }
+    }
+
+    /**
+     * A decoded message, checked against what its kind needs before anything uses it: a sender; KEYS a cache and at
+     * least one key, no versions; TAGS no cache, at least one tag, one positive version per tag; ALL a cache, no
+     * names, exactly one positive version; HEARTBEAT nothing else. Names are never empty. Whether a version is
+     * plausible (not in the far future) is the receiver's to decide: it knows the remote clock.
+     */
+    static BusMessage validated(BusMessage m) {
+        if (m.origin().isEmpty()) {
+            throw new IllegalArgumentException("bus message without a sender");
+        }
+        switch (m.kind()) {
+            case KEYS -> {
+                require(!m.cache().isEmpty() && !m.names().isEmpty() && m.versions().length == 0, m, "a cache and keys, no versions");
+            }
+            case TAGS -> {
+                require(m.cache().isEmpty() && !m.names().isEmpty() && m.versions().length == m.names().size(), m,
+                        "tags with one version each, no cache");
+            }
+            case ALL -> {
+                require(!m.cache().isEmpty() && m.names().isEmpty() && m.versions().length == 1, m, "a cache and one version");
+            }
+            case HEARTBEAT -> {
+                require(m.cache().isEmpty() && m.names().isEmpty() && m.versions().length == 0, m, "nothing but its sender");
+            }
+            default -> throw new IllegalArgumentException("unknown bus message kind " + m.kind());
+        }
+        for (String name : m.names()) {
+            require(!name.isEmpty(), m, "no empty names");
+        }
+        for (long v : m.versions()) {
+            require(v > 0, m, "positive versions");
+        }
+        return m;
+    }
+
+    private static void require(boolean ok, BusMessage m, String needs) {
+        if (!ok) {
+            throw new IllegalArgumentException("malformed " + m.kind() + " bus message (" + m.names().size() + " names, "
+                    + m.versions().length + " versions, " + (m.cache().isEmpty() ? "no cache" : "a cache") + "): it needs " + needs);
         }
     }
 }

@@ -107,7 +107,7 @@ public final class Coherence implements InvalidationBus.Listener, AutoCloseable 
         BusMessage message;
         try {
             message = BusMessage.decode(bytes);
-        } catch (IllegalArgumentException e) {
+        } catch (RuntimeException e) {
             log.warn("invalidation bus: ignored an unreadable message", e);
             return;
         }
@@ -127,11 +127,17 @@ public final class Coherence implements InvalidationBus.Listener, AutoCloseable 
         if (message.kind() == BusMessage.Kind.HEARTBEAT) {
             return;
         }
-        switch (message.kind()) {
-            case KEYS -> handler.keys(message.cache(), message.names());
-            case TAGS -> handler.tags(message.names(), message.versions());
-            case ALL -> handler.all(message.cache(), message.versions()[0]);
-            default -> { }
+        try {
+            switch (message.kind()) {
+                case KEYS -> handler.keys(message.cache(), message.names());
+                case TAGS -> handler.tags(message.names(), message.versions());
+                case ALL -> handler.all(message.cache(), message.versions()[0]);
+                default -> { }
+            }
+        } catch (RuntimeException e) {
+            // never into the bus's I/O thread: a message this node cannot apply is logged (rate-limited) and dropped
+            log.warn("invalidation bus: applying a " + message.kind() + " message failed", e);
+            return;
         }
         received.increment();   // after the handler: the count says what this node has applied
     }
