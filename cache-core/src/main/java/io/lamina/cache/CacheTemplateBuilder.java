@@ -203,10 +203,14 @@ public final class CacheTemplateBuilder {
         return this;
     }
 
-    /** Most tags one entry may carry, 1 to 1024; more is an {@link IllegalArgumentException}. Default 32. */
+    /**
+     * Most tags one entry may carry, 1 to 1024 (besides the cache's own tag, which every entry carries and every
+     * reader accepts); more is an {@link IllegalArgumentException}. Default 32.
+     */
     public CacheTemplateBuilder maxTagsPerEntry(int max) {
-        if (max < 1 || max > 1024) {
-            throw new IllegalArgumentException("maxTagsPerEntry must be in [1, 1024], got " + max);
+        if (max < 1 || max > io.lamina.cache.internal.envelope.Envelope.MAX_USER_TAGS) {
+            throw new IllegalArgumentException("maxTagsPerEntry must be in [1, " + io.lamina.cache.internal.envelope.Envelope.MAX_USER_TAGS
+                    + "], got " + max);
         }
         this.maxTagsPerEntry = max;
         return this;

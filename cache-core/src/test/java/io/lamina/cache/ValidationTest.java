@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -91,6 +92,36 @@ class ValidationTest {
         assertThatThrownBy(() -> cache.invalidateTags("ok", " ")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("blank");
         assertThatThrownBy(() -> cache.invalidateTags("ok", null)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> cache.invalidateTags("t".repeat(300))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("256");
+        assertThatThrownBy(() -> cache.invalidateTags("x\uD800")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unpaired surrogate");
+        assertThatThrownBy(() -> cache.put("declared", 1, "v", Duration.ofSeconds(1), "x\uDC00"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unpaired surrogate");
+        assertThatThrownBy(() -> cache.remember("declared", 2, String.class, ctx -> {
+            ctx.tags("x\uD800");
+            return "v";
+        })).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unpaired surrogate");
+        loads.set(0);   // that loader ran, but stored nothing
+        assertThat(cache.getIfPresent("declared", 1, String.class)).isNull();
+        assertThat(cache.getIfPresent("declared", 2, String.class)).isNull();
+    }
+
+    @Test
+    void badKeys_emptyOrWithAnUnpairedSurrogate() {
+        assertThatThrownBy(() -> cache.remember("declared", "", String.class, loader))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty");
+        assertThatThrownBy(() -> cache.remember("declared", "x\uD800", String.class, loader))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unpaired surrogate");
+        assertThatThrownBy(() -> cache.rememberAsync("declared", "x\uDC00", String.class, () -> CompletableFuture.completedFuture("v")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unpaired surrogate");
+        assertThatThrownBy(() -> cache.put("declared", "", "v")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(cache.getIfPresent("declared", "x", String.class)).isNull();
+    }
+
+    @Test
+    void maxTagsPerEntry_agreesWithWhatTheEnvelopeReads() {
+        assertThatThrownBy(() -> CacheTemplate.builder().maxTagsPerEntry(io.lamina.cache.internal.envelope.Envelope.MAX_USER_TAGS + 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxTagsPerEntry");
+        CacheTemplate.builder().maxTagsPerEntry(io.lamina.cache.internal.envelope.Envelope.MAX_USER_TAGS).build().close();
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.lamina.cache.internal.l1.LocalTier;
 import io.lamina.cache.internal.load.Failures;
 import io.lamina.cache.internal.load.Flight;
 import io.lamina.cache.internal.load.LoadContextImpl;
+import io.lamina.cache.internal.load.LoadingKeys;
 import io.lamina.cache.internal.remote.RemoteAccess;
 import io.lamina.cache.internal.stats.StatsCounter;
 import io.lamina.cache.internal.tag.TagVersion;
@@ -137,6 +138,7 @@ public final class NamedCache {
     /** The slow path of {@code remember}: L1 missed. Runs the loader at most once per key in this JVM at a time. */
     public Object load(Object key, Type type, Class<?> raw, Duration ttl, Object loader) {
         String formatted = context.keys().format(key);
+        LoadingKeys.check(this, name, formatted, key);
         if (options.timed()) {
             return loadWithTimeouts(key, formatted, type, raw, ttl, loader);
         }
@@ -210,6 +212,7 @@ public final class NamedCache {
         LoadContextImpl ctx = new LoadContextImpl(name, key, context.maxTagsPerEntry());
         long start = context.clock().nanoTime();
         Object value;
+        LoadingKeys.Frame outer = LoadingKeys.enter(LoadingKeys.current(), this, formatted);
         try {
             value = loader instanceof Loader<?> plain ? plain.load() : ((ContextLoader<?>) loader).load(ctx);
         } catch (Throwable failure) {
@@ -224,6 +227,7 @@ public final class NamedCache {
             mine.future().completeExceptionally(failure);
             throw Failures.propagate(failure, name, key);
         } finally {
+            LoadingKeys.exit(outer);
             ctx.close();
         }
         stats.loadSuccess(context.clock().nanoTime() - start);
@@ -337,8 +341,26 @@ public final class NamedCache {
     /** The slow path of {@code rememberAsync}. Never blocks and never joins. */
     public CompletableFuture<Object> loadAsync(Object key, Type type, Class<?> raw, AsyncLoader<?> loader) {
         String formatted = context.keys().format(key);
+        try {
+            LoadingKeys.check(this, name, formatted, key);
+        } catch (IllegalStateException recursive) {
+            return CompletableFuture.failedFuture(recursive);
+        }
+        // the loader runs marked as loading this key, within the loads that asked for it on this thread
+        AsyncLoader<?> marked = marked(loader, LoadingKeys.current(), formatted);
         // the caller's callbacks run where this future completes: never on a Redis client's I/O thread
-        return context.handoff().offIo(loadAsync(key, formatted, type, raw, loader, null, false));
+        return context.handoff().offIo(loadAsync(key, formatted, type, raw, marked, null, false));
+    }
+
+    private <V> AsyncLoader<V> marked(AsyncLoader<V> loader, LoadingKeys.Frame parent, String formatted) {
+        return ctx -> {
+            LoadingKeys.Frame outer = LoadingKeys.enter(parent, this, formatted);
+            try {
+                return loader.load(ctx);
+            } finally {
+                LoadingKeys.exit(outer);
+            }
+        };
     }
 
     private CompletableFuture<Object> loadAsync(Object key, String formatted, Type type, Class<?> raw, AsyncLoader<?> loader,
@@ -455,7 +477,17 @@ public final class NamedCache {
      * pool (so the caller can stop waiting), through the asynchronous path, guarded like it.
      */
     private Object loadWithTimeouts(Object key, String formatted, Type type, Class<?> raw, Duration ttl, Object loader) {
-        AsyncLoader<Object> onPool = ctx -> CompletableFuture.supplyAsync(() -> callSync(loader, ctx), context.loaders());
+        // on the pool, the loader is marked as loading this key within the caller's loads: a loader asking for its own
+        // key (or a cycle through the pool) fails fast there instead of occupying a pool thread until a timeout
+        LoadingKeys.Frame parent = LoadingKeys.current();
+        AsyncLoader<Object> onPool = ctx -> CompletableFuture.supplyAsync(() -> {
+            LoadingKeys.Frame outer = LoadingKeys.enter(parent, this, formatted);
+            try {
+                return callSync(loader, ctx);
+            } finally {
+                LoadingKeys.exit(outer);
+            }
+        }, context.loaders());
         CompletableFuture<Object> result = loadAsync(key, formatted, type, raw, onPool, ttl, false);
         try {
             return served(result.get(), raw, key);

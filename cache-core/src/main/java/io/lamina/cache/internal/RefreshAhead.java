@@ -6,6 +6,7 @@ import io.lamina.cache.internal.l1.L1Entry;
 import io.lamina.cache.internal.load.Failures;
 import io.lamina.cache.internal.load.Flight;
 import io.lamina.cache.internal.load.LoadContextImpl;
+import io.lamina.cache.internal.load.LoadingKeys;
 import io.lamina.cache.internal.tag.TagVersion;
 import java.lang.reflect.Type;
 import java.time.Duration;
@@ -75,10 +76,13 @@ final class RefreshAhead {
             LoadContextImpl ctx = new LoadContextImpl(cache.name(), key, cache.context().maxTagsPerEntry());
             long start = cache.context().clock().nanoTime();
             CompletionStage<?> stage;
+            LoadingKeys.Frame outer = LoadingKeys.enter(null, cache, formatted);
             try {
                 stage = loader instanceof AsyncLoader<?> async ? async.load(ctx) : CompletableFuture.completedFuture(NamedCache.callSync(loader, ctx));
             } catch (Throwable failure) {
                 stage = CompletableFuture.failedFuture(failure);
+            } finally {
+                LoadingKeys.exit(outer);
             }
             return stage.toCompletableFuture().handle((value, failure) -> {
                 ctx.close();

@@ -97,6 +97,16 @@ public final class JsonCodec implements Codec {
                 }
             }
         }
+        // a value Jackson would write as {} (a lambda, an object without properties) cannot be read back: refuse to
+        // write it, whatever the application's mapper allows; both only cost when a serializer is first built
+        m.enable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+        m.registerModule(new com.fasterxml.jackson.databind.module.SimpleModule("lamina-unstorable") {
+            @Override
+            public void setupModule(SetupContext context) {
+                super.setupModule(context);
+                context.addSerializers(new Unstorable());
+            }
+        });
         m.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, b.failOnUnknownProperties);
         m.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         m.getFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -231,6 +241,30 @@ public final class JsonCodec implements Codec {
     @Override
     public String name() {
         return "json";
+    }
+
+    /**
+     * Refuses to write lambdas and other hidden classes: Jackson would write them as {@code {}}, which no node can read
+     * back as the value. A type whose first value held none passes the read-back check, so this is what stops the
+     * later ones (docs/concepts.md, "What can be cached").
+     */
+    private static final class Unstorable extends com.fasterxml.jackson.databind.ser.Serializers.Base {
+        @Override
+        public com.fasterxml.jackson.databind.JsonSerializer<?> findSerializer(com.fasterxml.jackson.databind.SerializationConfig config,
+                JavaType type, com.fasterxml.jackson.databind.BeanDescription beanDesc) {
+            Class<?> raw = type.getRawClass();
+            if (!raw.isHidden() && !(raw.isSynthetic() && raw.getName().contains("$$Lambda"))) {
+                return null;
+            }
+            return new com.fasterxml.jackson.databind.ser.std.StdSerializer<Object>(Object.class) {
+                @Override
+                public void serialize(Object value, com.fasterxml.jackson.core.JsonGenerator gen,
+                        com.fasterxml.jackson.databind.SerializerProvider provider) throws IOException {
+                    throw com.fasterxml.jackson.databind.JsonMappingException.from(gen, "a lambda or other hidden class ("
+                            + raw.getName() + ") cannot be stored: it would be written as {}, which cannot be read back");
+                }
+            };
+        }
     }
 
     /** Builds a {@link JsonCodec}. */

@@ -18,6 +18,51 @@ class JsonCodecTest {
 
     private final JsonCodec codec = JsonCodec.create();
 
+    record Job(String name, Runnable task) {
+    }
+
+    /** A bean whose lambda-valued property Jackson can read back from {@code {}} (so a read-back cannot catch it). */
+    public static final class Task {
+        private Object action;
+
+        public Object getAction() {
+            return action;
+        }
+
+        public void setAction(Object action) {
+            this.action = action;
+        }
+    }
+
+    @Test
+    void aValueHoldingALambda_isNotEncoded_evenAfterAValueOfItsTypeRoundTripped() {
+        // the first Job round-trips (no lambda): the read-back check passes once for the type
+        codec.encode(new Job("ok", null), Job.class);
+        Runnable r = () -> { };
+        assertThatThrownBy(() -> codec.encode(new Job("a", r), Job.class)).isInstanceOf(CodecException.class)
+                .hasMessageContaining("lambda").hasMessageContaining("task");
+        Task t = new Task();
+        t.setAction((Runnable) () -> { });
+        assertThatThrownBy(() -> codec.encode(t, Task.class)).isInstanceOf(CodecException.class).hasMessageContaining("lambda");
+        // values without one are still encoded
+        Task plain = new Task();
+        plain.setAction("run");
+        assertThat(new String(codec.encode(plain, Task.class), StandardCharsets.UTF_8)).isEqualTo("{\"action\":\"run\"}");
+    }
+
+    @Test
+    void aValueJacksonWritesAsAnEmptyObject_isNotEncoded_evenWithAnApplicationMapperThatAllowsIt() {
+        com.fasterxml.jackson.databind.ObjectMapper lenient = new com.fasterxml.jackson.databind.ObjectMapper()
+                .disable(com.fasterxml.jackson.databind.SerializationFeature.FAIL_ON_EMPTY_BEANS);
+        JsonCodec fromApp = JsonCodec.builder().objectMapper(lenient).build();
+        Task t = new Task();
+        t.setAction(new Object());
+        assertThatThrownBy(() -> fromApp.encode(t, Task.class)).isInstanceOf(CodecException.class);
+        Task l = new Task();
+        l.setAction((Runnable) () -> { });
+        assertThatThrownBy(() -> fromApp.encode(l, Task.class)).isInstanceOf(CodecException.class).hasMessageContaining("lambda");
+    }
+
     @Test
     void roundTrips_recordsAndGenericTypes() {
         Product p = new Product(1, "a", Instant.parse("2026-01-01T00:00:00Z"), Optional.of("n"));

@@ -42,7 +42,10 @@ public record Envelope(long createdAt, long freshUntil, boolean isNull, long sha
     private static final int FLAG_NULL = 1;
     private static final int HEADER_1 = 2 + 1 + 1 + 8 + 8 + 2 + 4;
     private static final int HEADER = HEADER_1 + 8;
-    private static final int MAX_TAGS = 1024;
+    /** Most tags a caller may give one entry ({@code maxTagsPerEntry} is at most this). */
+    public static final int MAX_USER_TAGS = 1024;
+    /** Most tags one stored entry carries, and its reader accepts: the user's tags and the cache's own. */
+    public static final int MAX_TAGS = MAX_USER_TAGS + 1;
 
     public Envelope {
         Objects.requireNonNull(tags, "tags");
@@ -50,6 +53,10 @@ public record Envelope(long createdAt, long freshUntil, boolean isNull, long sha
         Objects.requireNonNull(payload, "payload");
         if (tags.size() != tagVersions.length) {
             throw new IllegalArgumentException("one version per tag");
+        }
+        if (tags.size() > MAX_TAGS) {
+            // never write what no reader accepts
+            throw new IllegalArgumentException("an entry carries at most " + MAX_TAGS + " tags, got " + tags.size());
         }
     }
 

@@ -21,17 +21,22 @@ import java.util.UUID;
  * <ul>
  *   <li>strings, as they are, with {@code % * ? [ ] { } \ ( ) , #}, whitespace and control characters
  *       percent-encoded ({@code %2A}); so no user text can pick a Redis Cluster slot, widen a glob
- *       pattern, or look like a composite key;</li>
+ *       pattern, or look like a composite key; an empty string inside a record or list is {@code %} (so
+ *       {@code [""]} is not {@code []}); a string with an unpaired surrogate is refused (it has no UTF-8 form:
+ *       {@code "x\uD800"} and {@code "x\uDC00"} would both be stored as {@code x?});</li>
  *   <li>integers, {@link BigInteger}, {@link BigDecimal}, floating point, booleans, characters, UUIDs and
  *       {@code java.time} values: their {@code toString()} (a string {@code "42"} and a number {@code 42}
  *       name the same entry); enums: their {@code name()};</li>
- *   <li>records: {@code SimpleName(c1,c2,...)}; lists: {@code [e1,e2,...]}, recursively;</li>
+ *   <li>records: {@code binary.class.Name(c1,c2,...)} ({@link Class#getName()}, so two records of the same
+ *       simple name in different classes or packages never share an entry); lists: {@code [e1,e2,...]},
+ *       recursively;</li>
  *   <li>a {@link CacheKey}: its {@code cacheKey()}, escaped like a string;</li>
  *   <li>any other type that overrides {@code toString()}: that string, escaped (it must be stable).</li>
  * </ul>
  * A formatted key longer than {@code maxLength} is replaced by {@code #} and the base64url SHA-256 of the
  * formatted key; {@code #} is escaped in every other key, so a hashed key never equals a plain one.
- * Arrays, sets, maps and objects without their own {@code toString()} are rejected.
+ * Arrays, sets, maps and objects without their own {@code toString()} are rejected, and so is a key whose whole
+ * form is empty ({@code ""}, or a {@code CacheKey} or {@code toString()} returning it).
  */
 public final class KeyFormatter {
 
@@ -72,6 +77,9 @@ public final class KeyFormatter {
         }
         StringBuilder out = new StringBuilder(32);
         append(out, key, 0);
+        if (out.length() == 1 && out.charAt(0) == '%') {
+            throw new IllegalArgumentException("a cache key must not be the empty string (" + key.getClass().getName() + ")");
+        }
         if (out.length() <= maxLength) {
             return out.toString();
         }
@@ -107,7 +115,8 @@ public final class KeyFormatter {
             escape(out, s);
         } else if (key instanceof Record) {
             Class<?> type = key.getClass();
-            out.append(type.getSimpleName()).append('(');
+            escape(out, type.getName());
+            out.append('(');
             Method[] accessors = RECORD_ACCESSORS.get(type);
             for (int i = 0; i < accessors.length; i++) {
                 if (i > 0) {
@@ -154,8 +163,18 @@ public final class KeyFormatter {
     }
 
     static void escape(StringBuilder out, CharSequence text) {
+        if (text.length() == 0) {
+            // never produced otherwise: a literal % is %25
+            out.append('%');
+            return;
+        }
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
+            if (Character.isSurrogate(c)) {
+                checkPaired(text, i, "a cache key");
+                out.append(c).append(text.charAt(++i));
+                continue;
+            }
             switch (c) {
                 case '%', '*', '?', '[', ']', '{', '}', '\\', '(', ')', ',', '#' -> percent(out, c);
                 default -> {
@@ -167,6 +186,21 @@ public final class KeyFormatter {
                 }
             }
         }
+    }
+
+    /**
+     * Checks that the surrogate at {@code i} is the high half of a pair (the caller then takes both chars).
+     *
+     * @throws IllegalArgumentException naming {@code what}, the code unit and its index otherwise
+     */
+    static void checkPaired(CharSequence text, int i, String what) {
+        char c = text.charAt(i);
+        if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+            return;
+        }
+        throw new IllegalArgumentException(what + " must be valid Unicode text: unpaired surrogate U+"
+                + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT) + " at index " + i
+                + " (it has no UTF-8 form, so two different keys would be stored as one)");
     }
 
     private static void percent(StringBuilder out, char c) {

@@ -52,8 +52,14 @@ public final class Names {
             throw new IllegalArgumentException("tag must be at most " + maxLength + " characters, got " + tag.length() + ": " + tag.substring(0, 32) + "...");
         }
         for (int i = 0; i < tag.length(); i++) {
-            if (tag.charAt(i) < ' ' || tag.charAt(i) == 0x7f) {
+            char c = tag.charAt(i);
+            if (c < ' ' || c == 0x7f) {
                 throw new IllegalArgumentException("tag must not hold control characters: " + tag.replaceAll("\\p{Cntrl}", "?"));
+            }
+            if (Character.isSurrogate(c)) {
+                // refused before any I/O: it has no UTF-8 form, its tag key would never match the entry's tag
+                KeyFormatter.checkPaired(tag, i, "a tag");
+                i++;
             }
         }
         return tag;

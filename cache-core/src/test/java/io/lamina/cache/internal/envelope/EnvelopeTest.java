@@ -25,6 +25,19 @@ class EnvelopeTest {
     }
 
     @Test
+    void theMostTagsAWriterMayStore_theReaderReads() {
+        // maxTagsPerEntry user tags plus the cache's own tag: what one entry can carry at most
+        int most = Envelope.MAX_USER_TAGS + 1;
+        List<String> tags = java.util.stream.IntStream.range(0, most).mapToObj(i -> "t" + i).toList();
+        Envelope e = new Envelope(1_000, 2_000, false, 7, tags, new long[most], JSON);
+        assertThat(Envelope.decode(e.encode()).tags()).hasSize(most);
+
+        List<String> tooMany = java.util.stream.IntStream.range(0, most + 1).mapToObj(i -> "t" + i).toList();
+        assertThatThrownBy(() -> new Envelope(1_000, 2_000, false, 7, tooMany, new long[most + 1], JSON))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("" + most);
+    }
+
+    @Test
     void withoutAShape_isNoShape() {
         Envelope e = new Envelope(1_000, 2_000, true, List.of(), new long[0], new byte[0]);
         assertThat(e.shape()).isEqualTo(Envelope.NO_SHAPE);

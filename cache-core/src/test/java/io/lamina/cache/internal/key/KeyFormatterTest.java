@@ -40,9 +40,11 @@ class KeyFormatterTest {
 
     @Test
     void compositeKeys_formatRecursively() {
-        assertThat(keys.format(new OrderKey(7, "A-1"))).isEqualTo("OrderKey(7,A-1)");
+        String prefix = KeyFormatterTest.class.getName() + "$";
+        assertThat(keys.format(new OrderKey(7, "A-1"))).isEqualTo(prefix + "OrderKey(7,A-1)");
         assertThat(keys.format(List.of(1, "x", 3L))).isEqualTo("[1,x,3]");
-        assertThat(keys.format(new Nested(new OrderKey(1, "o"), List.of(1, 2)))).isEqualTo("Nested(OrderKey(1,o),[1,2])");
+        assertThat(keys.format(new Nested(new OrderKey(1, "o"), List.of(1, 2))))
+                .isEqualTo(prefix + "Nested(" + prefix + "OrderKey(1,o),[1,2])");
     }
 
     @Test
@@ -89,6 +91,55 @@ class KeyFormatterTest {
         assertThatThrownBy(() -> keys.format(Map.of(1, 2))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> keys.format(null)).isInstanceOf(NullPointerException.class).hasMessage("key");
         assertThatThrownBy(() -> keys.format(new OrderKey(1, null))).isInstanceOf(NullPointerException.class);
+    }
+
+    static final class Billing {
+        record Key(String id) {
+        }
+    }
+
+    static final class Shipping {
+        record Key(String id) {
+        }
+    }
+
+    @Test
+    void recordsWithTheSameSimpleName_inDifferentTypes_nameDifferentEntries() {
+        String billing = keys.format(new Billing.Key("1"));
+        String shipping = keys.format(new Shipping.Key("1"));
+        assertThat(billing).isNotEqualTo(shipping);
+        assertThat(billing).isEqualTo(Billing.Key.class.getName() + "(1)");
+        assertThat(keys.format(List.of(new Billing.Key("1")))).isNotEqualTo(keys.format(List.of(new Shipping.Key("1"))));
+    }
+
+    @Test
+    void loneSurrogates_areRefused_pairedOnesKept() {
+        assertThatThrownBy(() -> keys.format("x\uD800")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unpaired surrogate").hasMessageContaining("U+D800").hasMessageContaining("index 1");
+        assertThatThrownBy(() -> keys.format("x\uDC00")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("U+DC00");
+        assertThatThrownBy(() -> keys.format("\uDC00\uD800")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> keys.format(new OrderKey(1, "a\uD800"))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> keys.format((CacheKey) () -> "\uD83D")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(keys.format("smile\uD83D\uDE00")).isEqualTo("smile\uD83D\uDE00");
+    }
+
+    @Test
+    void theEmptyKey_isRefused_andAnEmptyComponentIsNotAnEmptyList() {
+        assertThatThrownBy(() -> keys.format("")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty");
+        assertThatThrownBy(() -> keys.format((CacheKey) () -> "")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("empty");
+        assertThat(keys.format(List.of(""))).isNotEqualTo(keys.format(List.of()));
+        assertThat(keys.format(List.of(List.of("")))).isNotEqualTo(keys.format(List.of(List.of())));
+        assertThat(keys.format(List.of("", ""))).isNotEqualTo(keys.format(List.of("")));
+        assertThat(keys.format(new OrderKey(1, ""))).isNotEqualTo(keys.format(new OrderKey(1, "%")));
+    }
+
+    @Test
+    void tags_withUnpairedSurrogates_areRefused() {
+        assertThatThrownBy(() -> Names.checkTag("t\uD800", 256)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unpaired surrogate");
+        assertThat(Names.checkTag("t\uD83D\uDE00", 256)).isEqualTo("t\uD83D\uDE00");
     }
 
     @Test
