@@ -27,9 +27,10 @@ class AclIT {
     static final String NAMESPACE = "acl-shop";
     /** Keep in sync with docs/redis.md, "Least-privilege ACL". */
     static final String ACL_RULES = "on >s3cret resetkeys ~" + NAMESPACE + ":* ~redisson_unlock_latch:" + NAMESPACE + ":*"
+            + " ~redisson_lock__channel:" + NAMESPACE + ":*"
             + " resetchannels &" + NAMESPACE + ":*"
             + " &redisson_lock__channel:" + NAMESPACE + ":*"
-            + " -@all +get +getrange +strlen +set +del +eval +evalsha +pexpire +pttl +exists +hincrby +hexists +publish +time"
+            + " -@all +get +getrange +strlen +set +del +eval +evalsha +pexpire +pttl +exists +hincrby +hexists +publish +time +info"
             + " +subscribe +unsubscribe +ping +hello +auth +client|setname +script|load +script|exists"
             + "";
 
@@ -40,6 +41,7 @@ class AclIT {
     static void createUser(OwnedRedisServer redis) {
         admin = RedisClient.create(redis.uri());
         adminConnection = admin.connect();
+        adminConnection.sync().aclLogReset();
         adminConnection.sync().aclSetuser("lamina", io.lettuce.core.AclSetuserArgs.Builder.reset());
         adminConnection.sync().dispatch(io.lettuce.core.protocol.CommandType.ACL,
                 new io.lettuce.core.output.StatusOutput<>(io.lettuce.core.codec.StringCodec.UTF8),
@@ -100,6 +102,12 @@ class AclIT {
             assertThat(a.stats("products").l2Errors()).as("no command was denied").isZero();
             assertThat(b.stats("products").l2Errors()).isZero();
             assertThat(adminConnection.sync().exists(NAMESPACE + ":e:{products:1}")).isEqualTo(1);
+            // every lock was released (Redisson's unlock script names its channel as a key): nothing denied, nothing counted
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(adminConnection.sync().exists(NAMESPACE + ":l:{products:3}")).as("the contended lock").isZero());
+            assertThat(tier.unlockFailures()).as("unlock failures").isZero();
+            assertThat(adminConnection.sync().aclLog()).as("ACL LOG (failed logins of the wrong-password test aside)")
+                    .noneMatch(entry -> !"auth".equals(String.valueOf(entry.get("reason"))));
         }
     }
 
