@@ -83,6 +83,8 @@ class BulkRoundTripsIT {
         AtomicInteger loaderCalls = new AtomicInteger();
         // scripts loaded, cache tag known: what follows is the steady state
         node.rememberAll("bulk", ids(-10, 0), String.class, BulkRoundTripsIT::values);
+        // a second page: the first cold page after the first one still refreshes the cache tag's TTL once (TAG_ENSURE)
+        node.rememberAll("bulk", ids(-30, -20), String.class, BulkRoundTripsIT::values);
 
         long ten = commandsOf(() -> assertThat(node.rememberAll("bulk", ids(0, 10), String.class, m -> {
             loaderCalls.incrementAndGet();
@@ -98,14 +100,18 @@ class BulkRoundTripsIT {
         })).hasSize(500));
 
         assertThat(loaderCalls).hasValue(3);
-        assertThat(ten).as("commands for 10 cold keys: bounded bulk read, bulk lease, bulk fill").isEqualTo(3);
-        assertThat(hundred).as("commands for 100 cold keys").isEqualTo(ten);
-        assertThat(fiveHundred).as("commands for 500 cold keys").isEqualTo(ten);
+        // bounded bulk read, bulk lease, bulk fill; at times one more, TAG_ENSURE, which keeps the cache tag's key alive
+        // (sent when this node's view of the tag is unknown or was last refreshed over half the tag TTL ago)
+        assertThat(ten).as("commands for 10 cold keys: bounded bulk read, bulk lease, bulk fill").isBetween(3L, 4L);
+        assertThat(hundred).as("commands for 100 cold keys").isBetween(3L, 4L);
+        assertThat(fiveHundred).as("commands for 500 cold keys").isBetween(3L, 4L);
+        assertThat(ten + hundred + fiveHundred).as("the tag refresh is not per page").isLessThanOrEqualTo(10);
     }
 
     @Test
     void anL2ResidentPage_isOneMget_andL1Hits_costNothing() {
         node.rememberAll("l2only", ids(0, 100), String.class, BulkRoundTripsIT::values);
+        node.rememberAll("l2only", ids(0, 100), String.class, BulkRoundTripsIT::values);   // tag versions known: steady state
         node.rememberAll("bulk", ids(0, 100), String.class, BulkRoundTripsIT::values);
         AtomicInteger loaderCalls = new AtomicInteger();
 
@@ -121,7 +127,7 @@ class BulkRoundTripsIT {
         assertThat(loaderCalls).hasValue(0);
         assertThat(l2).as("commands for 100 L2-resident keys").isEqualTo(1);
         assertThat(l1).as("commands for 100 L1 hits").isZero();
-        assertThat(node.stats("l2only").l2Hits()).isEqualTo(100);
+        assertThat(node.stats("l2only").l2Hits()).isEqualTo(200);   // the warm-up's page and the counted one
     }
 
     @Test
