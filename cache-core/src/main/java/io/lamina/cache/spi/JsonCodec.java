@@ -11,14 +11,17 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.jsontype.PolymorphicTypeValidator;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.module.paramnames.ParameterNamesModule;
 import java.io.IOException;
 import java.lang.reflect.Type;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -37,6 +40,14 @@ import java.util.concurrent.ConcurrentMap;
  * gets Lamina's rules whatever the application set: default typing off, the byte, depth, string and number
  * limits, unknown properties, trailing tokens and duplicate keys failing, and the {@code java.time},
  * {@code Optional} and parameter-names modules when it lacks them. The application's mapper is not changed.
+ *
+ * <p><b>Class names in the bytes.</b> A type whose own annotations ask for class names ({@code @JsonTypeInfo(use =
+ * Id.CLASS)} or {@code Id.MINIMAL_CLASS}) would let whoever writes to Redis name the class to instantiate. The
+ * codec's {@code PolymorphicTypeValidator} denies every such class unless the builder allowed it
+ * ({@link Builder#allowSubtypesOf}, {@link Builder#allowPackage}); a denied class is never loaded or constructed,
+ * and the entry is a miss; a class is judged by its name before Jackson loads it, so a denied class is not even
+ * initialized. Generic and array class ids are always denied. {@code Id.NAME} with {@code @JsonSubTypes} needs nothing allowed: only the listed
+ * subtypes can be named. An application mapper's validator, and its default typing, are never inherited.
  *
  * <p><b>Types that cannot round-trip.</b> The first value of each declared type (and value class) that is
  * encoded is also decoded back; a type whose bytes this codec cannot read (no creator Jackson can use, an
@@ -107,6 +118,8 @@ public final class JsonCodec implements Codec {
                 context.addSerializers(new Unstorable());
             }
         });
+        // replaces whatever validator an application mapper carried: deny-by-default, whatever was allowed there
+        m.setPolymorphicTypeValidator(b.typeValidator());
         m.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, b.failOnUnknownProperties);
         m.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         m.getFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -170,12 +183,20 @@ public final class JsonCodec implements Codec {
             String message = "values of " + type.getTypeName() + (checked instanceof List ? " (a " + value.getClass().getName() + ")" : "")
                     + " cannot be read back by this codec, so none is stored in the remote tier: "
                     + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage())
-                    + " (give the type a creator Jackson can use: a record, a no-args constructor with setters, @JsonCreator,"
-                    + " or an all-args constructor compiled with -parameters)";
+                    + (deniedClassName(e)
+                            ? " (a class named in the JSON is not allowed: allow it with JsonCodec.Builder.allowSubtypesOf or allowPackage)"
+                            : " (give the type a creator Jackson can use: a record, a no-args constructor with setters, @JsonCreator,"
+                                    + " or an all-args constructor compiled with -parameters)");
             unreadable.put(checked, message);
             report(checked, message);
             throw new CodecException(message, e);
         }
+    }
+
+    private static boolean deniedClassName(CodecException e) {
+        return e.getCause() instanceof com.fasterxml.jackson.databind.exc.InvalidTypeIdException
+                || e.getCause() instanceof com.fasterxml.jackson.databind.exc.InvalidDefinitionException d
+                        && String.valueOf(d.getMessage()).contains("PolymorphicTypeValidator");
     }
 
     private void report(Object checked, String message) {
@@ -273,8 +294,58 @@ public final class JsonCodec implements Codec {
         private int maxDepth = DEFAULT_MAX_DEPTH;
         private boolean failOnUnknownProperties = true;
         private ObjectMapper objectMapper;
+        private final List<Class<?>> allowedBaseTypes = new ArrayList<>();
+        private final List<String> allowedPackages = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /**
+         * Allows class names in the bytes for properties declared as {@code baseType} (or a subtype of it) that ask
+         * for class names ({@code @JsonTypeInfo(use = Id.CLASS)}): any subclass of it may then be named, and is
+         * instantiated. Nothing is allowed by default. Allow the narrowest base type you can, one whose subtypes are
+         * all yours.
+         *
+         * @throws NullPointerException if {@code baseType} is null
+         * @throws IllegalArgumentException if {@code baseType} is {@code Object} or another type every class (or
+         *         most of the JDK) implements, since that would allow any class
+         */
+        public Builder allowSubtypesOf(Class<?> baseType) {
+            Objects.requireNonNull(baseType, "baseType");
+            if (baseType == Object.class || baseType == java.io.Serializable.class || baseType == Comparable.class
+                    || baseType == Cloneable.class || baseType == AutoCloseable.class || baseType == java.io.Closeable.class
+                    || baseType == Runnable.class || baseType == Iterable.class || baseType == java.util.Collection.class
+                    || baseType == java.util.Map.class || baseType == CharSequence.class || baseType == Number.class) {
+                throw new IllegalArgumentException("allowSubtypesOf(" + baseType.getName()
+                        + ") would let bytes in Redis name almost any class: allow a base type of your own");
+            }
+            allowedBaseTypes.add(baseType);
+            return this;
+        }
+
+        /**
+         * Allows class names in the bytes that are in {@code packageName} or a package below it (for properties
+         * that ask for class names, {@code @JsonTypeInfo(use = Id.CLASS)}). Nothing is allowed by default.
+         *
+         * @param packageName a Java package name such as {@code "com.example.orders"}: at least two parts, not a
+         *        package of the JDK ({@code java}, {@code javax}, {@code jdk}, {@code sun}, {@code com.sun})
+         * @throws NullPointerException if {@code packageName} is null
+         * @throws IllegalArgumentException if {@code packageName} is not such a name
+         */
+        public Builder allowPackage(String packageName) {
+            Objects.requireNonNull(packageName, "packageName");
+            if (!PACKAGE.matcher(packageName).matches()) {
+                throw new IllegalArgumentException("allowPackage needs a Java package name of at least two parts, such as"
+                        + " \"com.example.orders\", got \"" + packageName + "\"");
+            }
+            for (String jdk : List.of("java.", "javax.", "jdk.", "sun.", "com.sun.")) {
+                if ((packageName + ".").startsWith(jdk)) {
+                    throw new IllegalArgumentException("allowPackage(\"" + packageName
+                            + "\") would allow classes of the JDK: allow a package of your own");
+                }
+            }
+            allowedPackages.add(packageName);
+            return this;
         }
 
         /**
@@ -316,5 +387,13 @@ public final class JsonCodec implements Codec {
         public JsonCodec build() {
             return new JsonCodec(this);
         }
+
+        /** Denies every class named in the bytes except subtypes of the allowed base types and classes of the allowed packages. */
+        PolymorphicTypeValidator typeValidator() {
+            return new AllowListTypeValidator(allowedBaseTypes, allowedPackages);
+        }
     }
+
+    private static final Pattern PACKAGE = Pattern.compile("\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*"
+            + "(\\.\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*)+");
 }
