@@ -225,8 +225,32 @@ public final class JsonCodec implements Codec {
             if (e instanceof CodecException c) {
                 throw c;
             }
-            throw new CodecException("cannot decode " + bytes.length + " bytes as " + type.getTypeName() + ": " + e.getMessage(), e);
+            throw new CodecException("cannot decode " + bytes.length + " bytes as " + type.getTypeName() + ": " + withoutValues(e),
+                    e instanceof com.fasterxml.jackson.databind.exc.InvalidTypeIdException
+                            || e instanceof com.fasterxml.jackson.databind.exc.InvalidDefinitionException ? e : null);
         }
+    }
+
+    /**
+     * What Jackson found wrong, without the values it quotes: a decode failure is logged, and the stored bytes may hold
+     * personal data ("SSN-078-05-1120" not being an int). Where it failed (the property path, or line and column) and
+     * why (the kind of failure, the expected type) are kept; the quoted token or value, and Jackson's exception as the
+     * cause (its message quotes them too), are not.
+     */
+    static String withoutValues(Exception e) {
+        if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException m) {
+            return e.getClass().getSimpleName() + ": a value that does not fit "
+                    + (m.getTargetType() == null ? "the expected type" : m.getTargetType().getSimpleName())
+                    + (m.getPath().isEmpty() ? "" : " at " + m.getPathReference());
+        }
+        if (e instanceof com.fasterxml.jackson.core.JsonParseException p) {
+            var at = p.getLocation();
+            return "malformed JSON" + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr());
+        }
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
+            return e.getClass().getSimpleName() + ": " + j.getOriginalMessage();
+        }
+        return e.getClass().getSimpleName();
     }
 
     /**

@@ -9,4 +9,26 @@ package io.lamina.cache.spi;
  * @param key       the key's stable string form
  */
 public record RemoteKey(String namespace, String cache, String key) {
+
+    /**
+     * Namespace, cache and a digest of the key, never the key itself: this form goes into log lines, and keys are
+     * often personal data (an e-mail address, a customer number). The digest (the first 8 hex digits of the key's
+     * SHA-256) tells keys apart in logs and can be matched against a key you know; {@link #key()} has the key.
+     */
+    @Override
+    public String toString() {
+        return "RemoteKey[namespace=" + namespace + ", cache=" + cache + ", key#=" + digest(key) + "]";
+    }
+
+    private static String digest(String key) {
+        if (key == null) {
+            return "null";
+        }
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(hash, 0, 4);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
+    }
 }

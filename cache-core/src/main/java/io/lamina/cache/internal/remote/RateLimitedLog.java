@@ -27,10 +27,34 @@ public final class RateLimitedLog {
         if ((due == Long.MIN_VALUE || now - due >= 0) && next.compareAndSet(due, now + INTERVAL_NANOS)) {
             long skipped = suppressed.getAndSet(0);
             String text = skipped > 0 ? message + " (" + skipped + " similar lines suppressed)" : message;
-            LOG.log(Level.WARNING, withCause ? text + ": " + describe(cause) : text);
+            LOG.log(Level.WARNING, printable(withCause ? text + ": " + describe(cause) : text));
         } else {
             suppressed.incrementAndGet();
         }
+    }
+
+    /**
+     * {@code text} with every character that could forge or hide log content escaped as {@code \\uXXXX}: control
+     * characters (line breaks among them: one warning is one line), U+0085, the line and paragraph separators
+     * U+2028/U+2029 and the bidirectional controls (U+200E, U+200F, U+202A–U+202E, U+2066–U+2069), which can reorder
+     * what a reader sees. Text from Redis, the bus and exceptions reaches these lines.
+     */
+    public static String printable(String text) {
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean unsafe = Character.isISOControl(c) || c == '\u2028' || c == '\u2029' || c == '\u200e' || c == '\u200f'
+                    || (c >= '\u202a' && c <= '\u202e') || (c >= '\u2066' && c <= '\u2069');
+            if (unsafe) {
+                if (out == null) {
+                    out = new StringBuilder(text.length() + 16).append(text, 0, i);
+                }
+                out.append(String.format("\\u%04x", (int) c));
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? text : out.toString();
     }
 
     /**
