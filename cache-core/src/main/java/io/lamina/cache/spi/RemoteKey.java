@@ -13,12 +13,18 @@ public record RemoteKey(String namespace, String cache, String key) {
     /**
      * Namespace, cache and a digest of the key, never the key itself: this form goes into log lines, and keys are
      * often personal data (an e-mail address, a customer number). The digest (the first 8 hex digits of the key's
-     * SHA-256) tells keys apart in logs and can be matched against a key you know; {@link #key()} has the key.
+     * SHA-256) tells keys apart in logs and can be matched against a key you know; {@link #key()} has the key. With the
+     * system property {@value #SHOW_KEYS} set to {@code true} (for debugging, where keys are no secret) the key itself
+     * is shown, its control and bidirectional characters escaped by the log.
      */
     @Override
     public String toString() {
-        return "RemoteKey[namespace=" + namespace + ", cache=" + cache + ", key#=" + digest(key) + "]";
+        String shown = Boolean.getBoolean(SHOW_KEYS) ? "key=" + key : "key#=" + digest(key);
+        return "RemoteKey[namespace=" + namespace + ", cache=" + cache + ", " + shown + "]";
     }
+
+    /** The system property that makes log lines show keys instead of their digests: {@value}. */
+    public static final String SHOW_KEYS = "lamina.cache.log-keys";
 
     private static String digest(String key) {
         if (key == null) {

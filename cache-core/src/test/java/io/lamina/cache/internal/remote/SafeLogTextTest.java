@@ -25,6 +25,18 @@ class SafeLogTextTest {
     }
 
     @Test
+    void keysAreShown_onlyWhenAskedFor() {
+        RemoteKey key = new RemoteKey("shop", "users", "alice@example.com");
+        System.setProperty(RemoteKey.SHOW_KEYS, "true");
+        try {
+            assertThat(key.toString()).contains("key=alice@example.com");
+        } finally {
+            System.clearProperty(RemoteKey.SHOW_KEYS);
+        }
+        assertThat(key.toString()).doesNotContain("alice");
+    }
+
+    @Test
     void lineBreaksSeparatorsAndBidiControls_areEscaped() {
         String forged = "ok\nWARNING: forged\r\u0085x\u2028y\u2029z\u202eevil\u2066\u200f\u0007";
         String printed = RateLimitedLog.printable(forged);
