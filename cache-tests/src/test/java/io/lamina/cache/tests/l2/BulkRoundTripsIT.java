@@ -136,7 +136,9 @@ class BulkRoundTripsIT {
         node.putAll("bulk", values(Set.copyOf(ids(-20, -10))));   // every link open and every script loaded
         long ten = commandsOf(() -> node.putAll("bulk", values(Set.copyOf(ids(0, 10)))));
         long hundred = commandsOf(() -> node.putAll("bulk", values(Set.copyOf(ids(100, 200)))));
-        assertThat(hundred).as("putAll of 100 vs 10 entries").isEqualTo(ten).isLessThanOrEqualTo(2);
+        // the bulk put script and the bus message; at times a TAG_ENSURE more, which keeps the cache tag's key alive
+        assertThat(ten).as("putAll of 10 entries").isBetween(2L, 3L);
+        assertThat(hundred).as("putAll of 100 entries").isBetween(2L, 3L);
     }
 
     @Test
