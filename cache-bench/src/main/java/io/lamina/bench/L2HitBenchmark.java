@@ -37,6 +37,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       {@link JsonCodec} decode — the floor;</li>
  *   <li>{@code laminaL2Hit}: {@code remember} on a cache with L1 disabled, so every call is an L2 hit (one
  *       GET, the envelope parsed, the payload decoded);</li>
+ *   <li>{@code laminaL2HitSigned}: the same hit on a template with a signing key: the entry's HMAC-SHA256 is
+ *       verified before it is parsed (the difference to {@code laminaL2Hit} is the cost of signing; issue 14);</li>
  *   <li>{@code laminaL2HitAsync}: {@code rememberAsync(...).join()} of the same hit: the reply's continuation hops
  *       once to the template's executor (the common pool), so no user code runs on the Lettuce thread;</li>
  *   <li>{@code laminaL2HitAsyncNoHop}: the same on a template whose executor is {@code Runnable::run} (what the
@@ -74,6 +76,7 @@ public class L2HitBenchmark {
     private final JsonCodec codec = JsonCodec.create();
     private CacheTemplate lamina;
     private CacheTemplate laminaNoHop;
+    private CacheTemplate laminaSigned;
     private final AtomicLong coldKeys = new AtomicLong();
 
     @Setup(Level.Trial)
@@ -90,6 +93,13 @@ public class L2HitBenchmark {
                 .cache("cold", CacheOptions.builder().l1Enabled(false).ttl(Duration.ofSeconds(30)).build())
                 .build();
         lamina.remember("products", 42L, Product.class, LOAD);
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        laminaSigned = CacheTemplate.builder().namespace("bench-signed").signingKey(key)
+                .remote(RedisTier.create(redis.uri()))
+                .cache("products", CacheOptions.builder().l1Enabled(false).ttl(Duration.ofHours(1)).build())
+                .build();
+        laminaSigned.remember("products", 42L, Product.class, LOAD);
         laminaNoHop = CacheTemplate.builder().namespace("bench").executor(Runnable::run)
                 .remote(RedisTier.create(redis.uri()))
                 .cache("products", CacheOptions.builder().l1Enabled(false).ttl(Duration.ofHours(1)).build())
@@ -101,11 +111,13 @@ public class L2HitBenchmark {
         long hits = lamina.stats("products").l2Hits();
         long misses = lamina.stats("products").misses();
         long noHopMisses = laminaNoHop.stats("products").misses();
+        long signedMisses = laminaSigned.stats("products").misses();
+        laminaSigned.close();
         lamina.close();
         laminaNoHop.close();
         connection.close();
         client.shutdown();
-        if (misses != 1 || noHopMisses != 0) {
+        if (misses != 1 || noHopMisses != 0 || signedMisses != 1) {
             throw new IllegalStateException("laminaL2Hit was not all L2 hits: " + hits + " hits, " + misses + " misses");
         }
     }
@@ -118,6 +130,11 @@ public class L2HitBenchmark {
     @Benchmark
     public Product laminaL2Hit() {
         return lamina.remember("products", 42L, Product.class, MUST_NOT_LOAD);
+    }
+
+    @Benchmark
+    public Product laminaL2HitSigned() {
+        return laminaSigned.remember("products", 42L, Product.class, MUST_NOT_LOAD);
     }
 
     @Benchmark

@@ -31,6 +31,9 @@ package io.lamina.cache;
  * @param shapeMismatches    stored entries written with another shape of the value's type (another version of the
  *                           class: another codec fingerprint), treated as misses and reloaded; counted on every read
  *                           that meets one (a miss may read the entry twice: before and under the lock)
+ * @param signatureFailures  stored entries whose signature did not verify on a node with a signing key (unsigned,
+ *                           signed with a key this node does not accept, forged, or copied from another key), treated
+ *                           as misses and reloaded; counted on every read that meets one; always 0 without a key
  */
 public record CacheStats(
         long requests,
@@ -56,10 +59,11 @@ public record CacheStats(
         long lockTimeouts,
         long totalLockWaitNanos,
         long unaskedKeys,
-        long shapeMismatches) {
+        long shapeMismatches,
+        long signatureFailures) {
 
     /** A snapshot with every counter at zero. */
-    public static final CacheStats EMPTY = new CacheStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    public static final CacheStats EMPTY = new CacheStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     /** Hits of either tier divided by requests; 1.0 when there were no requests. */
     public double hitRatio() {

@@ -34,6 +34,8 @@ public final class CacheTemplateBuilder {
     private int replayQueueSize = io.lamina.cache.internal.replay.ReplayQueue.DEFAULT_CAPACITY;
     private java.util.concurrent.Executor executor = java.util.concurrent.ForkJoinPool.commonPool();
     private TemplateMetrics.Factory metrics;
+    private byte[] signingKey;
+    private java.util.List<byte[]> acceptedSigningKeys = java.util.List.of();
 
     CacheTemplateBuilder() {
     }
@@ -217,6 +219,50 @@ public final class CacheTemplateBuilder {
     }
 
     /**
+     * Signs every entry this template writes to the remote tier with HMAC-SHA256 under {@code key}, and serves only
+     * entries that verify: the MAC covers the namespace, the cache, the formatted key and the whole envelope, and is
+     * checked before any byte of the entry is decoded. An entry that is unsigned, signed with another key, or copied
+     * from another key is a miss, counted in {@link CacheStats#signatureFailures()}, and the load that follows
+     * replaces it with a signed one. Without a signing key (the default) entries are neither signed nor checked:
+     * whoever can write to Redis can plant values every node serves (see docs/redis.md).
+     *
+     * <p>Every node of a namespace needs the key, or accepts it ({@link #acceptedSigningKeys}): a node without a key
+     * reads signed entries as unreadable, and a node with one reads unsigned entries as misses. The bytes are copied;
+     * the key is never logged nor shown by {@code toString()}.
+     *
+     * @param key at least 32 bytes of random data (for example 32 bytes from {@code SecureRandom}, or
+     *            {@code openssl rand -base64 32} decoded)
+     * @throws NullPointerException     if {@code key} is null
+     * @throws IllegalArgumentException if {@code key} is shorter than 32 bytes
+     */
+    public CacheTemplateBuilder signingKey(byte[] key) {
+        Objects.requireNonNull(key, "signingKey");
+        io.lamina.cache.internal.envelope.EntrySigner.checkKey("signingKey", key);
+        this.signingKey = key.clone();
+        return this;
+    }
+
+    /**
+     * Keys whose entries are accepted besides the {@link #signingKey current} one, which alone signs: for a key
+     * rotation (docs/operations.md). Replaces the keys given before; none by default. Needs a signing key at
+     * {@link #build}.
+     *
+     * @throws NullPointerException     if {@code keys} or one of them is null
+     * @throws IllegalArgumentException if a key is shorter than 32 bytes (the message gives its index, never its bytes)
+     */
+    public CacheTemplateBuilder acceptedSigningKeys(byte[]... keys) {
+        Objects.requireNonNull(keys, "acceptedSigningKeys");
+        java.util.List<byte[]> copies = new java.util.ArrayList<>(keys.length);
+        for (int i = 0; i < keys.length; i++) {
+            Objects.requireNonNull(keys[i], "acceptedSigningKeys[" + i + "]");
+            io.lamina.cache.internal.envelope.EntrySigner.checkKey("acceptedSigningKeys[" + i + "]", keys[i]);
+            copies.add(keys[i].clone());
+        }
+        this.acceptedSigningKeys = java.util.List.copyOf(copies);
+        return this;
+    }
+
+    /**
      * When true, using a cache name that was not declared with {@link #cache} throws
      * {@link IllegalArgumentException}; when false (default) such a cache is created with the defaults.
      */
@@ -228,12 +274,20 @@ public final class CacheTemplateBuilder {
     /**
      * Builds the template. Never does I/O that can fail: a remote tier that is down is a miss, not an error.
      *
-     * @throws IllegalStateException if a meter registry was given and it already holds the meters of another
-     *                               template with the same namespace and tags
+     * @throws IllegalStateException    if a meter registry was given and it already holds the meters of another
+     *                                  template with the same namespace and tags
+     * @throws IllegalArgumentException if accepted signing keys were given without a signing key
      */
     public CacheTemplate build() {
+        if (signingKey == null && !acceptedSigningKeys.isEmpty()) {
+            throw new IllegalArgumentException("acceptedSigningKeys were given without a signingKey: the current key signs, the"
+                    + " accepted ones are only read");
+        }
+        io.lamina.cache.internal.envelope.EntrySigner signer = signingKey == null ? null
+                : io.lamina.cache.internal.envelope.EntrySigner.of(signingKey, acceptedSigningKeys);
         return new DefaultCacheTemplate(new TemplateConfig(namespace, defaults, Map.copyOf(caches), clock,
                 codec != null ? codec : JsonCodec.create(), maxTagsPerEntry, requireDeclaredCaches, remote, tagTtl,
-                busCheckInterval, loaderThreads, loaderQueue, replayQueueSize, executor, metrics != null ? metrics : ns -> TemplateMetrics.NONE));
+                busCheckInterval, loaderThreads, loaderQueue, replayQueueSize, executor, metrics != null ? metrics : ns -> TemplateMetrics.NONE,
+                signer));
     }
 }

@@ -70,6 +70,11 @@ public final class LaminaMeterNames {
      * cached class. Tags: cache, namespace.
      */
     public static final String SHAPE_MISMATCHES = "lamina.cache.shape.mismatches";
+    /**
+     * Counter: stored entries whose signature did not verify on a node with a signing key (unsigned, signed with a key
+     * not accepted, forged, or copied from another key), treated as misses and reloaded. Tags: cache, namespace.
+     */
+    public static final String SIGNATURE_FAILURES = "lamina.cache.signature.failures";
 
     // ---- Lamina's, per node (template) ------------------------------------------------------------------
 

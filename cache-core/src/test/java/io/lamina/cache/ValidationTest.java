@@ -125,6 +125,22 @@ class ValidationTest {
     }
 
     @Test
+    void badSigningKeys_areRefusedByTheBuilder_namingTheKey_neverPrintingIt() {
+        byte[] shortKey = "secret-but-short".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        assertThatThrownBy(() -> CacheTemplate.builder().signingKey(shortKey)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("signingKey must be at least 32 bytes (256 bits) of random data, got 16 bytes");
+        assertThatThrownBy(() -> CacheTemplate.builder().acceptedSigningKeys(new byte[32], shortKey))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("acceptedSigningKeys[1] must be at least 32 bytes")
+                .message().doesNotContain("secret");
+        assertThatThrownBy(() -> CacheTemplate.builder().signingKey(null)).isInstanceOf(NullPointerException.class).hasMessage("signingKey");
+        assertThatThrownBy(() -> CacheTemplate.builder().acceptedSigningKeys(new byte[32], null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("acceptedSigningKeys[1]");
+        assertThatThrownBy(() -> CacheTemplate.builder().acceptedSigningKeys(new byte[32]).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("without a signingKey");
+        CacheTemplate.builder().signingKey(new byte[32]).acceptedSigningKeys(new byte[64]).build().close();
+    }
+
+    @Test
     void badOptions_nameTheOptionAndTheValue() {
         assertThatThrownBy(() -> CacheOptions.builder().ttl(Duration.ZERO)).hasMessage("ttl must be positive, got PT0S");
         assertThatThrownBy(() -> CacheOptions.builder().nullTtl(Duration.ofSeconds(-5))).hasMessage("nullTtl must be positive, got PT-5S");

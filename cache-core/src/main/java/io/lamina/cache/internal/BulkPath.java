@@ -533,7 +533,7 @@ final class BulkPath {
                 continue;
             }
             try {
-                bytes.add(cache.miss().envelope(item.value, type, item.ttlNanos, item.tags, mine).encode());
+                bytes.add(cache.miss().stored(cache.miss().envelope(item.value, type, item.ttlNanos, item.tags, mine), item.rk));
             } catch (CodecException e) {
                 remote.unreadable("value of " + item.rk + " (not stored)", e, cache.stats());
                 giveBack(item);

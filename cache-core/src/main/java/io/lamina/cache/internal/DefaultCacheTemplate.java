@@ -59,7 +59,8 @@ public final class DefaultCacheTemplate implements CacheTemplate {
         this.context = new TemplateContext(config.namespace(), config.clock(), config.codec(),
                 new KeyFormatter(KeyFormatter.DEFAULT_MAX_LENGTH), new TagRegistry(config.remote() != null, config.clock()),
                 config.maxTagsPerEntry(), Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()),
-                config.tagTtl(), Arguments.loaderPool(config), new io.lamina.cache.internal.load.Handoff(config.executor(), config.remote() != null));
+                config.tagTtl(), Arguments.loaderPool(config), new io.lamina.cache.internal.load.Handoff(config.executor(), config.remote() != null),
+                config.signer());
         this.replays = config.remote() == null ? null : new ReplayQueue(config.namespace(),
                 new ReplayActions(config.remote(), context, new BusHandler(), this::coherence, () -> new ArrayList<>(caches.keySet())),
                 config.replayCapacity(), config.remote().operationTimeout());

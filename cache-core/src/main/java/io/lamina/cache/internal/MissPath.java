@@ -4,6 +4,7 @@ import io.lamina.cache.CacheLockTimeoutException;
 import io.lamina.cache.LockTimeoutPolicy;
 import io.lamina.cache.internal.envelope.CorruptEnvelopeException;
 import io.lamina.cache.internal.envelope.Envelope;
+import io.lamina.cache.internal.envelope.EntrySigner;
 import io.lamina.cache.internal.l1.L1Entry;
 import io.lamina.cache.internal.load.LoadContextImpl;
 import io.lamina.cache.internal.remote.RemoteAccess;
@@ -515,7 +516,7 @@ final class MissPath {
             }
             byte[] bytes;
             try {
-                bytes = envelope(value, p.type, ttlNanos, tags, versions).encode();
+                bytes = stored(envelope(value, p.type, ttlNanos, tags, versions), p.key);
             } catch (CodecException e) {
                 p.release();
                 remote.unreadable("value of " + p.key + " (not stored)", e, cache.stats());
@@ -569,13 +570,35 @@ final class MissPath {
         return new Envelope(now, freshUntil, false, shape, List.copyOf(tags), versions, payload);
     }
 
+    /** The bytes to store for {@code envelope} at {@code rk}: signed when the template has a signing key. */
+    byte[] stored(Envelope envelope, RemoteKey rk) {
+        byte[] bytes = envelope.encode();
+        EntrySigner signer = cache.context().signer();
+        return signer == null ? bytes : signer.sign(rk, bytes);
+    }
+
+    /**
+     * The entry in {@code bytes} read at {@code rk} with its decoded value, or null (counted, logged) when there is
+     * none, it does not verify (with a signing key), or it cannot be read as {@code type}.
+     */
     Decoded decode(byte[] bytes, Type type, Class<?> raw, RemoteKey rk) {
         if (bytes == null) {
             return null;
         }
         Envelope envelope;
         try {
-            envelope = Envelope.decode(bytes);
+            EntrySigner signer = cache.context().signer();
+            if (signer == null) {
+                envelope = Envelope.decode(bytes);
+            } else {
+                // before any parsing: bytes that do not verify are not even looked at
+                String failure = signer.verify(rk, bytes);
+                if (failure != null) {
+                    remote.signatureFailure(rk.toString(), failure, cache.stats());
+                    return null;
+                }
+                envelope = Envelope.decode(bytes, EntrySigner.HEADER, bytes.length - EntrySigner.HEADER);
+            }
         } catch (CorruptEnvelopeException e) {
             remote.unreadable(rk.toString(), e, cache.stats());
             return null;

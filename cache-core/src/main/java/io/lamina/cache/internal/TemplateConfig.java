@@ -6,7 +6,8 @@ import io.lamina.cache.spi.Codec;
 import io.lamina.cache.spi.RemoteTier;
 import java.util.Map;
 
-/** Everything a {@code CacheTemplateBuilder} collected, validated. {@code remote} is null for L1 only. */
+/** Everything a {@code CacheTemplateBuilder} collected, validated. {@code remote} is null for L1 only; {@code signer}
+ * is null when entries are not signed. */
 public record TemplateConfig(
         String namespace,
         CacheOptions defaults,
@@ -22,5 +23,6 @@ public record TemplateConfig(
         int loaderQueue,
         int replayCapacity,
         java.util.concurrent.Executor executor,
-        io.lamina.cache.internal.metrics.TemplateMetrics.Factory metrics) {
+        io.lamina.cache.internal.metrics.TemplateMetrics.Factory metrics,
+        io.lamina.cache.internal.envelope.EntrySigner signer) {
 }

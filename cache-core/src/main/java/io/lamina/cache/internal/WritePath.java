@@ -39,7 +39,7 @@ final class WritePath {
             RemoteKey rk = new RemoteKey(cache.context().namespace(), cache.name(), formatted);
             byte[] bytes = null;
             try {
-                bytes = putEnvelope(value, ttlNanos, tags);
+                bytes = putEnvelope(value, ttlNanos, tags, rk);
             } catch (CodecException e) {
                 remote.unreadable("value put at " + rk + " (not stored remotely; the key is invalidated there)", e, cache.stats());
             }
@@ -92,7 +92,7 @@ final class WritePath {
                 Object value = values.get(i);
                 if (versions != null && (value != null || options.cacheNulls())) {
                     try {
-                        encoded = cache.miss().envelope(value, null, ttlNanos[i], all, versions).encode();
+                        encoded = cache.miss().stored(cache.miss().envelope(value, null, ttlNanos[i], all, versions), rk);
                     } catch (CodecException e) {
                         remote.unreadable("value put at " + rk + " (not stored remotely; the key is invalidated there)", e, cache.stats());
                     }
@@ -130,14 +130,14 @@ final class WritePath {
      * The envelope of a put: its tags' versions are this JVM's view, or Redis's when unknown (created
      * now if Redis has none). Blocks on the remote tier for unknown tags only.
      */
-    private byte[] putEnvelope(Object value, long ttlNanos, Collection<String> tags) {
+    private byte[] putEnvelope(Object value, long ttlNanos, Collection<String> tags, RemoteKey rk) {
         List<String> all = cache.miss().withCacheTag(tags);
         long[] versions = remote.await(cache.miss().tagVersions(all, cache.context().tags().sequence()), Duration.ZERO, null,
                 "versions of tags " + all, cache.stats());
         if (versions == null) {
             throw new CodecException("tag versions unavailable");
         }
-        return cache.miss().envelope(value, null, ttlNanos, all, versions).encode();
+        return cache.miss().stored(cache.miss().envelope(value, null, ttlNanos, all, versions), rk);
     }
 
     /** Removes {@code key} from L2 then L1; a running load of it can no longer store its result. */

@@ -94,12 +94,27 @@ public record Envelope(long createdAt, long freshUntil, boolean isNull, long sha
      * @throws CorruptEnvelopeException if they are not a version-2 (or version-1) envelope
      */
     public static Envelope decode(byte[] bytes) {
-        if (bytes == null || bytes.length < HEADER_1) {
-            throw new CorruptEnvelopeException("too short for an envelope: " + (bytes == null ? 0 : bytes.length) + " bytes");
+        return decode(bytes, 0, bytes == null ? 0 : bytes.length);
+    }
+
+    /**
+     * Parses the {@code count} bytes of {@code bytes} from {@code offset} (the envelope inside a signed entry,
+     * {@link EntrySigner}).
+     *
+     * @throws CorruptEnvelopeException if they are not a version-2 (or version-1) envelope
+     */
+    public static Envelope decode(byte[] bytes, int offset, int count) {
+        if (bytes == null || count < HEADER_1) {
+            throw new CorruptEnvelopeException("too short for an envelope: " + (bytes == null ? 0 : count) + " bytes");
         }
-        ByteBuffer in = ByteBuffer.wrap(bytes);
+        ByteBuffer in = ByteBuffer.wrap(bytes, offset, count);
         try {
-            if (in.get() != M0 || in.get() != M1) {
+            byte m0 = in.get();
+            byte m1 = in.get();
+            if (m0 == M0 && m1 == 'S') {
+                throw new CorruptEnvelopeException("a signed entry, and this node has no signing key");
+            }
+            if (m0 != M0 || m1 != M1) {
                 throw new CorruptEnvelopeException("not a Lamina envelope (bad magic)");
             }
             byte version = in.get();

@@ -135,6 +135,8 @@ public final class MicrometerMetrics implements TemplateMetrics {
             counter(LaminaMeterNames.DECODE_FAILURES, s, StatsCounter::decodeFailures, "unreadable stored entries", tags);
             counter(LaminaMeterNames.SHAPE_MISMATCHES, s, StatsCounter::shapeMismatches,
                     "stored entries of another shape of the value's type (another class version), reloaded", tags);
+            counter(LaminaMeterNames.SIGNATURE_FAILURES, s, StatsCounter::signatureFailures,
+                    "stored entries whose signature did not verify (unsigned, unknown key, forged or moved), reloaded", tags);
         }
     }
 

@@ -23,6 +23,8 @@ public final class RemoteAccess {
     private final RateLimitedLog log = new RateLimitedLog();
     /** Its own limit: the shape mismatches of a rolling deploy must not crowd out the lines of real failures. */
     private final RateLimitedLog shapes = new RateLimitedLog();
+    /** Its own limit too: a flood of planted entries must not hide the other failures, nor they it. */
+    private final RateLimitedLog signatures = new RateLimitedLog();
 
     public RemoteAccess(RemoteTier tier, ReplayQueue replays) {
         this.tier = tier;
@@ -85,6 +87,17 @@ public final class RemoteAccess {
         stats.shapeMismatch();
         shapes.warn("remote tier: " + what + " was written with another shape of its type (another version of the class"
                 + " is running, or was): " + detail + "; treated as a miss and reloaded");
+    }
+
+    /**
+     * Counts a stored entry whose signature did not verify, and logs it (rate-limited, on a limit of its own): the
+     * caller treats it as a miss and reloads, which replaces it with a signed entry. {@code reason} holds no byte of
+     * the entry and nothing of a key.
+     */
+    public void signatureFailure(String what, String reason, StatsCounter stats) {
+        stats.signatureFailure();
+        signatures.warn("remote tier: " + what + " failed signature verification (" + reason + "): not decoded, treated as a"
+                + " miss and reloaded; if this lasts, a node without the current key writes here, or something else writes to Redis");
     }
 
     /**

@@ -19,6 +19,7 @@ public final class StatsCounter {
     private final LongAdder l2Errors = new LongAdder();
     private final LongAdder decodeFailures = new LongAdder();
     private final LongAdder shapeMismatches = new LongAdder();
+    private final LongAdder signatureFailures = new LongAdder();
     private final LongAdder staleServed = new LongAdder();
     private final LongAdder refreshesStarted = new LongAdder();
     private final LongAdder refreshesCompleted = new LongAdder();
@@ -138,6 +139,11 @@ public final class StatsCounter {
         shapeMismatches.increment();
     }
 
+    /** A stored entry whose signature did not verify (unsigned, another key, forged or moved), treated as a miss. */
+    public void signatureFailure() {
+        signatureFailures.increment();
+    }
+
     // single counters, for meters that read one value (a scrape need not sum them all)
 
     public long l1Hits() {
@@ -188,6 +194,10 @@ public final class StatsCounter {
         return shapeMismatches.sum();
     }
 
+    public long signatureFailures() {
+        return signatureFailures.sum();
+    }
+
     public long staleServedCount() {
         return staleServed.sum();
     }
@@ -236,6 +246,6 @@ public final class StatsCounter {
                 loadNanos.sum(), puts.sum(), evictions.sum(), l2Errors.sum(), decodeFailures.sum(), staleServed.sum(),
                 refreshesStarted.sum(), refreshesCompleted.sum(), refreshesFailed.sum(), refreshesRejected.sum(),
                 refreshesSkipped.sum(), loadTimeouts.sum(), lockWaitsAcquired.sum(), lockTimeouts.sum(), lockWaitNanos.sum(),
-                unaskedKeys.sum(), shapeMismatches.sum());
+                unaskedKeys.sum(), shapeMismatches.sum(), signatureFailures.sum());
     }
 }

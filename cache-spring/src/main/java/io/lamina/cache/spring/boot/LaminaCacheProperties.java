@@ -74,6 +74,9 @@ public class LaminaCacheProperties {
     /** How values are turned into the bytes stored in Redis. */
     private final Codec codec = new Codec();
 
+    /** HMAC signing of the entries stored in Redis: unset, entries are neither signed nor checked. */
+    private final Signing signing = new Signing();
+
     /** The Spring CacheManager over Lamina (used by @Cacheable): the value type of each cache. */
     private final CacheManager cacheManager = new CacheManager();
 
@@ -152,6 +155,10 @@ public class LaminaCacheProperties {
         return codec;
     }
 
+    public Signing getSigning() {
+        return signing;
+    }
+
     public CacheManager getCacheManager() {
         return cacheManager;
     }
@@ -226,6 +233,45 @@ public class LaminaCacheProperties {
 
         public void setDefaultType(String defaultType) {
             this.defaultType = defaultType;
+        }
+    }
+
+    /**
+     * HMAC-SHA256 signing of the entries in Redis. With a key, a node stores only signed entries and serves only
+     * entries that verify with the key or an accepted one. Never printed: {@link #toString()} masks both.
+     */
+    public static class Signing {
+
+        /**
+         * The current signing key, base64 (standard alphabet), at least 32 bytes once decoded, e.g. the output of
+         * `openssl rand -base64 32`. Unset: entries are neither signed nor checked. Every node of the namespace needs
+         * it (or accepts it).
+         */
+        private String key;
+
+        /** Older keys whose entries are still served during a key rotation (base64 each); they never sign. Needs key. */
+        private List<String> acceptedKeys = new ArrayList<>();
+
+        public String getKey() {
+            return key;
+        }
+
+        public void setKey(String key) {
+            this.key = key;
+        }
+
+        public List<String> getAcceptedKeys() {
+            return acceptedKeys;
+        }
+
+        public void setAcceptedKeys(List<String> acceptedKeys) {
+            this.acceptedKeys = acceptedKeys;
+        }
+
+        @Override
+        public String toString() {
+            return "Signing{key=" + (key == null ? "unset" : "***") + ", acceptedKeys=" + (acceptedKeys == null ? 0 : acceptedKeys.size())
+                    + " (***)}";
         }
     }
 

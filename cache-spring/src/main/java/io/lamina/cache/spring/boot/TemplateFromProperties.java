@@ -42,11 +42,33 @@ final class TemplateFromProperties {
         LaminaCacheProperties.LoaderPool pool = properties.getLoaderPool();
         apply(PREFIX + ".loader-pool", () -> builder.loaderPool(pool.getThreads(), pool.getQueue()));
         builder.requireDeclaredCaches(properties.isRequireDeclaredCaches());
+        signing(builder, properties.getSigning());
         if (remote != null) {
             builder.remote(remote);
         }
         customizers.forEach(customizer -> customizer.customize(builder));
         return builder.build();
+    }
+
+    /** {@code lamina.cache.signing.*}: messages name the property, never a byte of a key. */
+    private static void signing(CacheTemplateBuilder builder, LaminaCacheProperties.Signing signing) {
+        String keyProperty = PREFIX + ".signing.key";
+        String acceptedProperty = PREFIX + ".signing.accepted-keys";
+        java.util.List<String> accepted = signing.getAcceptedKeys() == null ? java.util.List.of() : signing.getAcceptedKeys();
+        if (signing.getKey() == null) {
+            if (!accepted.isEmpty()) {
+                throw new IllegalArgumentException(acceptedProperty + " is set without " + keyProperty
+                        + ": the current key signs, accepted keys are only read");
+            }
+            return;
+        }
+        byte[] key = Checks.base64Key(keyProperty, signing.getKey());
+        apply(keyProperty, () -> builder.signingKey(key));
+        byte[][] old = new byte[accepted.size()][];
+        for (int i = 0; i < old.length; i++) {
+            old[i] = Checks.base64Key(acceptedProperty + "[" + i + "]", accepted.get(i));
+        }
+        apply(acceptedProperty, () -> builder.acceptedSigningKeys(old));
     }
 
     /** The options under {@code property} (such as {@code lamina.cache.caches.products}); unset stays unset. */

@@ -20,7 +20,8 @@ class ConfigurationMetadataTest {
             "lamina.cache.redis.cluster.nodes", "lamina.cache.cache-manager.types",
             "lamina.cache.cache-manager.default-type", "lamina.cache.caches", "lamina.cache.defaults.jitter",
             "lamina.cache.defaults.l1-ttl", "lamina.cache.defaults.refresh-after", "lamina.cache.defaults.refresh-ahead",
-            "lamina.cache.defaults.soft-timeout", "lamina.cache.defaults.hard-timeout");
+            "lamina.cache.defaults.soft-timeout", "lamina.cache.defaults.hard-timeout", "lamina.cache.signing.key",
+            "lamina.cache.signing.accepted-keys");
 
     @Test
     void everyOption_hasADefault_orIsDocumentedAsUnset_andEnumsHaveHints() throws Exception {

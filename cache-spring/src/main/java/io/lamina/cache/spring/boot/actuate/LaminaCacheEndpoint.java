@@ -121,6 +121,7 @@ public class LaminaCacheEndpoint {
         out.put("remoteErrors", s.l2Errors());
         out.put("decodeFailures", s.decodeFailures());
         out.put("shapeMismatches", s.shapeMismatches());
+        out.put("signatureFailures", s.signatureFailures());
         return out;
     }
 
