@@ -33,6 +33,21 @@ final class SpringDocSamples {
     private SpringDocSamples() {
     }
 
+    /** Allowing a hierarchy whose class names the codec may read from stored bytes. */
+    static class CodecAllowConfig {
+
+        /** The base of a {@code @JsonTypeInfo(use = CLASS)} hierarchy. */
+        abstract static class Payment {
+        }
+
+        // region spring-codec-allow
+        @Bean
+        LaminaCacheTemplateCustomizer laminaCodec(ObjectMapper mapper) {
+            return builder -> builder.codec(JsonCodec.builder().objectMapper(mapper).allowSubtypesOf(Payment.class).build());
+        }
+        // endregion
+    }
+
     /** The annotations; a plain class here (not scanned), proxied by whoever declares it as a bean. */
     static class CatalogService {
 
