@@ -112,6 +112,27 @@ class AclIT {
     }
 
     @Test
+    void refreshesUnderTheRestrictedUser_leaveNoLock_andNothingIsDenied(OwnedRedisServer redis) {
+        RedisTier tier = RedisTier.builder().uri(redis.uri()).username("lamina").password("s3cret").build();
+        try (CacheTemplate node = CacheTemplate.builder().namespace(NAMESPACE).remote(tier)
+                .cache("refreshing", CacheOptions.builder().ttl(Duration.ofMinutes(1)).refreshAfter(Duration.ofMillis(200)).build())
+                .build()) {
+            AtomicInteger loads = new AtomicInteger();
+            assertThat(node.remember("refreshing", 5, String.class, () -> "v" + loads.incrementAndGet())).isEqualTo("v1");
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                node.remember("refreshing", 5, String.class, () -> "v" + loads.incrementAndGet());
+                return node.stats("refreshing").refreshesCompleted() >= 2;
+            });
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(adminConnection.sync().exists(NAMESPACE + ":l:{refreshing:5}")).as("the refresh's lock").isZero());
+            assertThat(node.stats("refreshing").l2Errors()).isZero();
+            assertThat(tier.unlockFailures()).isZero();
+            assertThat(adminConnection.sync().aclLog()).as("ACL LOG (failed logins of the wrong-password test aside)")
+                    .noneMatch(entry -> !"auth".equals(String.valueOf(entry.get("reason"))));
+        }
+    }
+
+    @Test
     void wrongPassword_isAMiss_notAnError(OwnedRedisServer redis) {
         try (CacheTemplate t = CacheTemplate.builder().namespace(NAMESPACE)
                 .remote(RedisTier.builder().uri(redis.uri()).username("lamina").password("wrong").build()).build()) {

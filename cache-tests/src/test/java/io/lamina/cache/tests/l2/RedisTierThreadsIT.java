@@ -26,7 +26,10 @@ class RedisTierThreadsIT {
     @Test
     void lockCalls_madeOnALettuceIoThread_runAndCompleteOnLaminasOwnThreads(RedisServer redis, @RedisNamespace String namespace)
             throws Exception {
-        try (RedisTier tier = RedisTier.create(redis.uri())) {
+        // replies delayed: the GET is still on its way when the continuation is attached, so it runs on a Lettuce thread
+        try (FaultProxy proxy = FaultProxy.start(redis.host(), redis.port());
+             RedisTier tier = RedisTier.create(proxy.uri())) {
+            proxy.mode(FaultProxy.Direction.SERVER_TO_CLIENT, FaultProxy.Mode.latency(java.time.Duration.ofMillis(50)));
             RemoteKey key = new RemoteKey(namespace, "c", "k");
             String[] threads = new String[2];
             DistributedLock.Handle handle = tier.get(key).toCompletableFuture()

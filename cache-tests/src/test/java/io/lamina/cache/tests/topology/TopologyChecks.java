@@ -129,14 +129,18 @@ final class TopologyChecks {
      * on each node without a Redis error.
      */
     static void awaitLocksWork(List<CacheTemplate> nodes) {
-        await().atMost(Duration.ofSeconds(15)).until(() -> {
+        // 20 clean rounds in a row: Redisson keeps a pool of connections, and one still on the demoted primary answers
+        // READONLY until Redisson replaces it, so one clean probe does not prove they all moved
+        int[] cleanRounds = {0};
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
             boolean clean = true;
             for (CacheTemplate node : nodes) {
                 long before = node.stats("lock-probe").l2Errors();
                 node.remember("lock-probe", "k" + System.nanoTime(), String.class, () -> "p");
                 clean &= node.stats("lock-probe").l2Errors() == before;
             }
-            return clean;
+            cleanRounds[0] = clean ? cleanRounds[0] + 1 : 0;
+            return cleanRounds[0] >= 20;
         });
     }
 
