@@ -14,7 +14,6 @@ import io.lamina.cache.tests.redis.RedisNamespace;
 import io.lamina.cache.tests.redis.RedisServer;
 import io.lamina.cache.tests.redis.RedisTest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,7 +42,7 @@ class CallbackThreadsIT {
     private static final String LOADER_POOL = "lamina-loader-";
 
     private final ManualClock clock = new ManualClock(System.currentTimeMillis());
-    private final List<AutoCloseable> open = new ArrayList<>();
+    private final Closer open = new Closer();
     private String namespace;
     private FaultProxy proxy;
 
@@ -57,9 +56,7 @@ class CallbackThreadsIT {
 
     @AfterEach
     void tearDown() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
+        open.close();
     }
 
     private CacheTemplate node(CacheOptions options) {

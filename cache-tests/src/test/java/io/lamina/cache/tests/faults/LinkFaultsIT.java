@@ -40,14 +40,11 @@ class LinkFaultsIT {
     private static final CacheOptions L2_ONLY = CacheOptions.builder().ttl(Duration.ofMinutes(5)).l1Enabled(false).build();
     private static final CacheOptions WITH_L1 = CacheOptions.builder().ttl(Duration.ofMinutes(5)).build();
 
-    private final List<AutoCloseable> open = new ArrayList<>();
+    private final Closer open = new Closer();
 
     @AfterEach
     void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-        open.clear();
+        open.close();
     }
 
     private CacheTemplate node(String uri, String namespace, CacheOptions options, RedisTier.Builder tier) {
@@ -248,8 +245,10 @@ class LinkFaultsIT {
         proxy.mode(FaultProxy.Direction.SERVER_TO_CLIENT, FaultProxy.Mode.latency(Duration.ofMillis(400)));
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
+            long requests = proxy.commandsReceived();
             Future<String> read = pool.submit(() -> a.remember("late", "k", String.class, () -> database[0]));
-            Thread.sleep(100);   // A's GET is on its way back, slowly
+            // A's GET reached Redis; its reply is on its way back, slowly
+            awaitTrue(Duration.ofSeconds(5), () -> proxy.commandsReceived() > requests, "A's GET sent");
             database[0] = "v2";
             b.invalidate("late", "k");
             assertThat(read.get(10, TimeUnit.SECONDS)).isIn("v1", "v2");
@@ -264,13 +263,7 @@ class LinkFaultsIT {
         }
     }
 
-    private static void awaitTrue(Duration limit, BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + limit + ": " + what);
-            }
-            Thread.sleep(20);
-        }
+    private static void awaitTrue(Duration limit, BooleanSupplier condition, String what) {
+        org.awaitility.Awaitility.await(what).atMost(limit).pollInterval(Duration.ofMillis(20)).until(condition::getAsBoolean);
     }
 }

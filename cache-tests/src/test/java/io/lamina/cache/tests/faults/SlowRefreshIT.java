@@ -14,8 +14,6 @@ import io.lamina.cache.tests.redis.RedisNamespace;
 import io.lamina.cache.tests.redis.RedisServer;
 import io.lamina.cache.tests.redis.RedisTest;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,7 +38,7 @@ class SlowRefreshIT {
     private static final long REFRESH_MILLIS = 1_500;
 
     private final ManualClock clock = new ManualClock(System.currentTimeMillis());
-    private final List<AutoCloseable> open = new ArrayList<>();
+    private final Closer open = new Closer();
     private String namespace;
     private RedisServer redis;
     private FaultProxy proxy;
@@ -56,15 +54,13 @@ class SlowRefreshIT {
 
     @AfterEach
     void tearDown() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
+        open.close();
     }
 
     private CacheTemplate node(String uri, CacheOptions options) {
         CacheTemplate t = CacheTemplate.builder().namespace(namespace).clock(clock).remote(RedisTier.create(uri))
                 .defaults(options).busCheckInterval(Duration.ofMillis(100)).build();
-        open.add(0, t);   // closed before the proxy
+        open.add(t);   // closed before the proxy
         await().atMost(Duration.ofSeconds(10)).until(() -> ((DefaultCacheTemplate) t).coherence().healthy());
         return t;
     }

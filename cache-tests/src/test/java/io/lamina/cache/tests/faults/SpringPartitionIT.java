@@ -10,8 +10,6 @@ import io.lamina.cache.tests.redis.RedisNamespace;
 import io.lamina.cache.tests.redis.RedisServer;
 import io.lamina.cache.tests.redis.RedisTest;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
@@ -58,13 +56,11 @@ class SpringPartitionIT {
         }
     }
 
-    private final List<AutoCloseable> open = new ArrayList<>();
+    private final Closer open = new Closer();
 
     @AfterEach
     void stop() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
+        open.close();
     }
 
     private PriceService node(String uri, String namespace, Map<String, Long> database) {
