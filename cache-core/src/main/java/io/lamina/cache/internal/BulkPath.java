@@ -244,7 +244,10 @@ final class BulkPath {
         for (int i = 0; i < items.size(); i++) {
             Item item = items.get(i);
             Decoded d = decoded.get(i);
-            boolean valid = d != null && Boolean.TRUE.equals(await(checks.get(i), "tags of " + item.rk));
+            CompletableFuture<Boolean> check = checks.get(i);
+            // the description is built only for a check still running: RemoteKey.toString hashes the key
+            boolean valid = d != null && Boolean.TRUE.equals(check.isDone() && !check.isCompletedExceptionally() ? check.join()
+                    : await(check, "tags of " + item.rk));
             if (valid && d.envelope().freshAt(now)) {
                 if (waitStart == RECLAIMED) {
                     // already counted as a miss and a lock timeout: found while re-claiming after the wait

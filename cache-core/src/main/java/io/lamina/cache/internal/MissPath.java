@@ -46,7 +46,11 @@ final class MissPath {
         this.cache = cache;
         this.remote = remote;
         this.tokenPrefix = nodeId + ":";
+        this.cacheTag = cacheTag(cache.name());
     }
+
+    /** {@link #cacheTag(String)} of this cache, built once: every stored entry is checked against it. */
+    private final String cacheTag;
 
     /** What {@link #prepare} found: a value to serve without loading, or how to store a load. */
     static final class Prepared {
@@ -287,7 +291,7 @@ final class MissPath {
      * fill creates the tag as before.
      */
     CompletableFuture<Void> ensureCacheTag() {
-        String tag = cacheTag(cache.name());
+        String tag = cacheTag;
         TagVersion view = cache.context().tags().version(tag);
         if (view.known()) {
             return CompletableFuture.completedFuture(null);
@@ -367,11 +371,27 @@ final class MissPath {
      * valid only if Redis has exactly that version; one above the remote clock plus the skew bound is forged and
      * not even read. A tag Redis no longer has invalidates the entry.
      */
+    private static final CompletableFuture<Boolean> VALID = CompletableFuture.completedFuture(true);
+    private static final CompletableFuture<Boolean> INVALID = CompletableFuture.completedFuture(false);
+
     CompletableFuture<Boolean> validTags(Envelope envelope) {
         List<String> tags = envelope.tags();
         long[] observedVersions = envelope.tagVersions();
-        if (tags.isEmpty() || observedVersions.length != tags.size() || !tags.get(tags.size() - 1).equals(cacheTag(cache.name()))) {
-            return CompletableFuture.completedFuture(false);
+        if (tags.isEmpty() || observedVersions.length != tags.size() || !tags.get(tags.size() - 1).equals(cacheTag)) {
+            return INVALID;
+        }
+        // the common case first, without allocating: every tag known at least as new as the entry's version
+        boolean current = true;
+        for (int i = 0; i < tags.size() && current; i++) {
+            TagVersion view = cache.context().tags().version(tags.get(i));
+            if (!view.known() || view.version() < observedVersions[i]) {
+                current = false;
+            } else if (view.version() != observedVersions[i]) {
+                return INVALID;
+            }
+        }
+        if (current) {
+            return VALID;
         }
         CompletableFuture<?>[] fetches = new CompletableFuture<?>[tags.size()];
         boolean[] valid = {true};
@@ -542,7 +562,7 @@ final class MissPath {
     List<String> withCacheTag(Collection<String> tags) {
         List<String> all = new ArrayList<>(tags.size() + 1);
         all.addAll(tags);
-        all.add(cacheTag(cache.name()));
+        all.add(cacheTag);
         return all;
     }
 

@@ -75,6 +75,10 @@ public final class TagRegistry {
 
     /** The version holder of {@code tag}: at the current counter value (L1 only) or unknown (remote) if new. */
     public TagVersion version(String tag) {
+        TagVersion known = versions.getIfPresent(tag);   // the common case, without the compute path's lambda
+        if (known != null) {
+            return known;
+        }
         return versions.get(tag, t -> new TagVersion(t, remote ? TagVersion.UNKNOWN : sequence.get()));
     }
 

@@ -36,8 +36,9 @@ import java.util.function.Supplier;
  * disconnected instead of queueing them; {@link #checkLinks} reopens a connection that went silent. Scripts run by
  * EVALSHA, falling back to EVAL once when the server does not know them (after a restart or on a new primary).
  *
- * <p>Reads are bounded before transfer: an entry larger than the largest value, or a key of another type, is read
- * as {@link Scripts#UNREADABLE} (a miss the next fill replaces) without moving it. Puts are fenced: each carries a
+ * <p>Single reads are bounded before transfer: an entry larger than the largest value, or a key of another type, is
+ * read as {@link Scripts#UNREADABLE} (a miss the next fill replaces) without moving it. Bulk reads (MGET) are bounded
+ * after it, see {@link #getAll}. Puts are fenced: each carries a
  * deadline in the server's clock ({@link ServerClocks}) and is refused by the server if it arrives later, so a write
  * whose caller timed out never lands over a newer one. Writes are recorded in {@link RecentWrites} so that they can
  * be made again after a failover.
@@ -66,7 +67,6 @@ public final class LettuceStore implements AutoCloseable {
     private final Script fillAll = new Script(Scripts.FILL_ALL);
     private final Script putAll = new Script(Scripts.PUT_ALL);
     private final Script clock = new Script(Scripts.CLOCK);
-    private final Script getAllBounded = new Script(Scripts.GET_ALL);
 
     /**
      * @param writeWindow   the command timeout: how long after it was sent a put may still be stored
@@ -209,9 +209,18 @@ public final class LettuceStore implements AutoCloseable {
 
     /** Indices of {@code keys} by the group of their entry key, in first-seen order. */
     private Map<Integer, List<Integer>> groups(List<RemoteKey> keys) {
+        byte[][] entries = new byte[keys.size()][];
+        for (int i = 0; i < entries.length; i++) {
+            entries[i] = RedisKeys.bytes(RedisKeys.entry(keys.get(i)));
+        }
+        return groups(entries);
+    }
+
+    /** Indices of {@code entries} (entry keys) by their group, in first-seen order. */
+    private Map<Integer, List<Integer>> groups(byte[][] entries) {
         Map<Integer, List<Integer>> groups = new LinkedHashMap<>();
-        for (int i = 0; i < keys.size(); i++) {
-            groups.computeIfAbsent(routes.group(RedisKeys.bytes(RedisKeys.entry(keys.get(i)))), g -> new ArrayList<>()).add(i);
+        for (int i = 0; i < entries.length; i++) {
+            groups.computeIfAbsent(routes.group(entries[i]), g -> new ArrayList<>()).add(i);
         }
         return groups;
     }
@@ -227,20 +236,32 @@ public final class LettuceStore implements AutoCloseable {
         return out;
     }
 
+    /**
+     * One MGET per slot group, on the reads link. Unlike {@link #get} it is bounded after the transfer, not before it:
+     * an entry larger than the largest value is {@link Scripts#UNREADABLE} once read (a miss the page's fill replaces).
+     * The bounded alternative, a read-only script checking STRLEN before each GET, costs the server about ten times an
+     * MGET of the same page (docs/benchmarks.md); a key of another type is nil in an MGET, a miss as well.
+     */
     public CompletableFuture<List<byte[]>> getAll(List<RemoteKey> keys) {
         byte[][] values = new byte[keys.size()][];
+        byte[][] all = new byte[keys.size()][];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = RedisKeys.bytes(RedisKeys.entry(keys.get(i)));
+        }
         List<CompletableFuture<?>> parts = new ArrayList<>();
-        for (List<Integer> group : groups(keys).values()) {
+        for (List<Integer> group : groups(all).values()) {
             byte[][] entries = new byte[group.size()][];
             for (int j = 0; j < group.size(); j++) {
-                entries[j] = RedisKeys.bytes(RedisKeys.entry(keys.get(group.get(j))));
+                entries[j] = all[group.get(j)];
             }
-            parts.add(guard.call(routes.data(entries[0]), () -> reads.commands().thenCompose(c -> LettuceStore.<List<Object>>script(c,
-                    getAllBounded, ScriptOutputType.MULTI, false, entries, maxValueArg))).thenAccept(reply -> {
-                for (int j = 0; j < group.size(); j++) {
-                    values[group.get(j)] = (byte[]) reply.get(j);
-                }
-            }));
+            parts.add(guard.call(routes.data(entries[0]), () -> reads.commands().thenCompose(c -> c.mget(entries).toCompletableFuture())
+                    .thenAccept(reply -> {
+                        for (int j = 0; j < group.size(); j++) {
+                            byte[] value = reply.get(j).getValueOrElse(null);
+                            values[group.get(j)] = value == null || value.length == 0 ? null
+                                    : value.length > maxValueBytes ? Scripts.UNREADABLE : value;
+                        }
+                    })));
         }
         return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(ignored -> Arrays.asList(values));
     }

@@ -103,24 +103,6 @@ final class Scripts {
             return redis.call('TIME')
             """;
 
-    /**
-     * The bounded read of many entries of one slot group, read-only (so a paused or stalled write never holds it up).
-     * KEYS: entries. ARGV: largest value in bytes. Returns each entry, nil if absent, {@link #UNREADABLE} if larger
-     * than the limit or not a string, without reading it.
-     */
-    static final String GET_ALL = """
-            #!lua flags=no-writes
-            local max = tonumber(ARGV[1])
-            local out = {}
-            for i = 1, #KEYS do
-              local n = redis.pcall('STRLEN', KEYS[i])
-              if type(n) ~= 'number' or n > max then out[i] = '\\0'
-              elseif n == 0 then out[i] = false
-              else out[i] = redis.call('GET', KEYS[i]) end
-            end
-            return out
-            """;
-
     /** What a bounded read returns for an entry it would not read: one zero byte, which no envelope starts with. */
     static final byte[] UNREADABLE = {0};
 

@@ -107,7 +107,10 @@ class LinkFaultsIT {
         return node.stats("c").l2Hits() == before + 1;
     }
 
-    /** Finding 5: {@code CLIENT PAUSE 1500 WRITE} while the node writes: reads of L2-resident keys never go to the loader. */
+    /**
+     * Finding 5: {@code CLIENT PAUSE 1500 WRITE} while the node writes: reads of L2-resident keys, single and by page, never
+     * go to the loader.
+     */
     @Test
     void writesPausedByTheServer_neverSendAnL2ResidentKeyToTheLoader(RedisServer redis, @RedisNamespace String namespace)
             throws Exception {
@@ -119,10 +122,25 @@ class LinkFaultsIT {
         AtomicInteger loads = new AtomicInteger();
         AtomicInteger reads = new AtomicInteger();
         AtomicBoolean running = new AtomicBoolean(true);
-        ExecutorService pool = Executors.newFixedThreadPool(5);
+        ExecutorService pool = Executors.newFixedThreadPool(6);
         try {
             CountDownLatch start = new CountDownLatch(1);
             List<Future<?>> work = new ArrayList<>();
+            List<String> page = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                page.add("k" + i);
+            }
+            work.add(pool.submit(() -> {   // a page reader: the bulk read (MGET) is on the reads link too
+                start.await();
+                while (running.get()) {
+                    assertThat(a.rememberAll("c", page, String.class, missing -> {
+                        loads.addAndGet(missing.size());
+                        return java.util.Map.of();
+                    })).hasSize(10).containsEntry("k9", "v9");
+                    reads.incrementAndGet();
+                }
+                return null;
+            }));
             for (int t = 0; t < 4; t++) {
                 int thread = t;
                 work.add(pool.submit(() -> {

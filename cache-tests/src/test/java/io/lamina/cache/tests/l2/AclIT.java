@@ -10,6 +10,9 @@ import io.lamina.cache.tests.redis.RedisTest;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +33,7 @@ class AclIT {
             + " ~redisson_lock__channel:" + NAMESPACE + ":*"
             + " resetchannels &" + NAMESPACE + ":*"
             + " &redisson_lock__channel:" + NAMESPACE + ":*"
-            + " -@all +get +getrange +strlen +set +del +eval +evalsha +pexpire +pttl +exists +hincrby +hexists +publish +time +info"
+            + " -@all +get +getrange +mget +strlen +set +del +eval +evalsha +pexpire +pttl +exists +hincrby +hexists +publish +time +info"
             + " +subscribe +unsubscribe +ping +hello +auth +client|setname +script|load +script|exists"
             + "";
 
@@ -84,6 +87,21 @@ class AclIT {
             assertThat(b.remember("products", 3, String.class, () -> "v" + loads.incrementAndGet())).isEqualTo("v2");
             assertThat(holder.join()).isEqualTo("v2");
             assertThat(loads).hasValue(2);
+
+            // batches under the same user: the bulk read (MGET), the bulk lease and fill scripts, putAll
+            AtomicInteger bulkLoads = new AtomicInteger();
+            assertThat(b.rememberAll("pages", List.of(1, 2, 3), String.class, missing -> {
+                bulkLoads.incrementAndGet();
+                Map<Integer, String> rows = new HashMap<>();
+                missing.forEach(id -> rows.put(id, "row" + id));
+                return rows;
+            })).containsExactly(Map.entry(1, "row1"), Map.entry(2, "row2"), Map.entry(3, "row3"));
+            a.putAll("pages", Map.of(4, "row4"));
+            assertThat(a.rememberAll("pages", List.of(1, 2, 3, 4), String.class, missing -> {
+                bulkLoads.incrementAndGet();
+                return Map.of();
+            })).as("read from Redis by the other node").hasSize(4).containsEntry(4, "row4");
+            assertThat(bulkLoads).hasValue(1);
 
             // tags, invalidateTags, invalidateAll and the bus under the same user
             a.remember("products", 4, String.class, ctx -> {

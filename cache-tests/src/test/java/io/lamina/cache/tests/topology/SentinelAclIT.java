@@ -38,7 +38,7 @@ class SentinelAclIT {
     static final String RULES = "on >" + AclScenario.PASSWORD + " resetkeys ~" + NAMESPACE + ":* ~redisson_unlock_latch:" + NAMESPACE + ":*"
             + " ~redisson_lock__channel:" + NAMESPACE + ":*"
             + " resetchannels &" + NAMESPACE + ":* &redisson_lock__channel:" + NAMESPACE + ":*"
-            + " -@all +get +getrange +strlen +set +del +eval +evalsha +pexpire +pttl +exists +hincrby +hexists +publish +time"
+            + " -@all +get +getrange +mget +strlen +set +del +eval +evalsha +pexpire +pttl +exists +hincrby +hexists +publish +time"
             + " +subscribe +unsubscribe +ping +hello +auth +client|setname +script|load +script|exists"
             + " +info +multi +exec +wait +pubsub|numpat";
     /**
