@@ -459,8 +459,18 @@ public final class DefaultCacheTemplate implements CacheTemplate {
     public void invalidate(String cache, Object key) {
         NamedCache named = cache(cache);
         Objects.requireNonNull(key, "key");
-        named.invalidate(key);
-        publishKeys(named, key);
+        if (coherence == null) {
+            named.invalidate(key);
+            return;
+        }
+        // the removal and its bus message in one round trip where the tier can (Redis: one script)
+        Boolean announced = named.invalidate(key, formatted ->
+                coherence.announcement(BusMessage.keys(context.nodeId(), named.name(), List.of(formatted))));
+        if (announced == null) {
+            publishKeys(named, key);
+        } else {
+            coherence.publishedWithWrite(announced);
+        }
     }
 
     private void publishKeys(NamedCache named, Object key) {

@@ -27,8 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The remote half of a miss, shared by the synchronous and the asynchronous path: {@link #prepare} runs
- * before the loader (L2 read, lock across JVMs, re-read and fill lease under the lock), {@link #finish}
- * after it (fenced fill of L2, unlock). The loader itself runs between them on the caller's terms: on
+ * before the loader (L2 read, then the re-read with the fill lease taken only if free; the lock across JVMs only
+ * when another node holds the lease), {@link #finish} after it (fenced fill of L2, which ends the lease). The loader itself runs between them on the caller's terms: on
  * the calling thread for {@code remember}, as a stage for {@code rememberAsync}.
  *
  * <p>Every remote failure degrades to a local-only load, counted and logged; only
@@ -142,15 +142,30 @@ final class MissPath {
             }
             Decoded found = decode(bytes, type, raw, rk);
             if (found == null) {
-                return lockAndLease(rk, type, raw, null);
+                return claim(rk, type, raw, null);
             }
             return validTags(found.envelope()).thenCompose(valid -> {
                 if (valid && found.envelope().freshAt(now())) {
                     return CompletableFuture.completedFuture(new Prepared(rk, null, null, true, false, found.value(), found.envelope(), null));
                 }
-                return lockAndLease(rk, type, raw, valid ? found.envelope() : null);
+                return claim(rk, type, raw, valid ? found.envelope() : null);
             });
         }).thenCompose(f -> f);
+    }
+
+    /**
+     * After an L2 miss: the fill lease, taken only if free, in the same script that re-reads the entry. Uncontended,
+     * that is the whole claim (the lease gives exclusion across nodes and fences the fill): the miss costs the GET,
+     * this script and the fill. Only when another node holds the lease (a breakdown) is the Redisson lock taken, to
+     * wait for that node's value without every waiter polling Redis ({@link #lockAndLease}).
+     */
+    private CompletableFuture<Prepared> claim(RemoteKey rk, Type type, Class<?> raw, Envelope stale) {
+        return lease(rk, null, true, false, type, raw, stale).thenCompose(p -> {
+            if (p.isResolved() || !p.remoteUsable || p.leased) {
+                return CompletableFuture.completedFuture(p);
+            }
+            return lockAndLease(rk, type, raw, stale);
+        });
     }
 
     private CompletableFuture<Prepared> lockAndLease(RemoteKey rk, Type type, Class<?> raw, Envelope stale) {
@@ -175,8 +190,10 @@ final class MissPath {
                     if (p.isResolved() || !p.remoteUsable || p.leased) {
                         return CompletableFuture.completedFuture(p);
                     }
-                    p.release();
-                    return awaitHolder(rk, type, raw, stale, start, start + options.lockWait().toNanos());
+                    // the lock is kept while this node polls for the holder's value: nodes that arrive later wait on
+                    // Redisson's lock channel instead of polling Redis too
+                    return awaitHolder(rk, type, raw, stale, start, System.nanoTime() + options.lockWait().toNanos())
+                            .whenComplete((found, waitFailure) -> p.unlock());
                 });
             }
             if (options.onLockTimeout() == LockTimeoutPolicy.FAIL) {
@@ -203,7 +220,7 @@ final class MissPath {
             if (p.isResolved() || !p.remoteUsable || p.leased) {
                 return CompletableFuture.completedFuture(p);
             }
-            long deadline = start + cache.options().lockWait().toNanos();
+            long deadline = System.nanoTime() + cache.options().lockWait().toNanos();
             return awaitHolder(rk, type, raw, stale, start, deadline);
         });
     }
@@ -235,11 +252,13 @@ final class MissPath {
     }
 
     private CompletableFuture<Prepared> retryOrGiveUp(RemoteKey rk, Type type, Class<?> raw, Envelope stale, long start, long deadline) {
-        long now = cache.context().clock().nanoTime();
+        // the deadline is in real time (System.nanoTime), like Redisson's lock wait: a waiter never outlives lockWait,
+        // whatever the template's clock says; the wait is measured for the stats on the template's clock
+        long now = System.nanoTime();
         if (now - deadline < 0) {
             return awaitHolder(rk, type, raw, stale, start, deadline);
         }
-        cache.stats().lockWaited(false, now - start);
+        cache.stats().lockWaited(false, cache.context().clock().nanoTime() - start);
         ResolvedOptions options = cache.options();
         if (options.onLockTimeout() == LockTimeoutPolicy.FAIL) {
             return CompletableFuture.failedFuture(new CacheLockTimeoutException("key " + rk.key() + " of cache '" + rk.cache()
@@ -255,29 +274,21 @@ final class MissPath {
     }
 
     /**
-     * Before a background refresh: the key's lock without waiting (another node holding it is refreshing
-     * the key, so this one skips), then the re-read with the fill lease. A stored entry that is no longer
-     * past its refresh point was refreshed by another node meanwhile and is used as it is.
+     * Before a background refresh: the re-read with the fill lease, taken only if free (another node holding it is
+     * loading or refreshing the key, so this one skips). A stored entry that is no longer past its refresh point was
+     * refreshed by another node meanwhile and is used as it is.
      */
     CompletableFuture<Prepared> prepareRefresh(String formatted, Type type, Class<?> raw) {
         RemoteKey rk = new RemoteKey(cache.context().namespace(), cache.name(), formatted);
         if (remote == null) {
             return CompletableFuture.completedFuture(Prepared.localOnly(rk));
         }
-        Duration lease = remote.tier().lockLease();
-        return remote.start(() -> remote.tier().lock().tryLock(rk, Duration.ZERO, lease)).handle((handle, failure) -> {
-            if (failure != null) {
-                remote.failed("lock of " + rk + " for a refresh", failure, cache.stats());
-                cache.stats().lockFallback();
-                return CompletableFuture.completedFuture(Prepared.localOnly(rk));
-            }
-            if (!handle.acquired()) {
-                return CompletableFuture.completedFuture(Prepared.skipped(rk));
-            }
-            return lease(rk, handle, false, true, type, raw, null);
-        }).thenCompose(f -> f).thenApply(p -> {
-            p.type = type;
-            return p;
+        // the fill lease, taken only if free, decides: a node holding it is loading or refreshing the key, so this one
+        // skips; no lock is taken
+        return lease(rk, null, true, true, type, raw, null).thenApply(p -> {
+            Prepared out = p.isResolved() || !p.remoteUsable || p.leased ? p : Prepared.skipped(rk);
+            out.type = type;
+            return out;
         });
     }
 

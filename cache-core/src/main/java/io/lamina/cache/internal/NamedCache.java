@@ -608,7 +608,12 @@ public final class NamedCache {
 
     /** See {@link WritePath#invalidate}. */
     public void invalidate(Object key) {
-        writes.invalidate(key);
+        writes.invalidate(key, null);
+    }
+
+    /** See {@link WritePath#invalidate(Object, java.util.function.Function)}. */
+    public Boolean invalidate(Object key, java.util.function.Function<String, io.lamina.cache.internal.bus.Coherence.Announcement> announce) {
+        return writes.invalidate(key, announce);
     }
 
     /** See {@link WritePath#invalidateFromBus}. */

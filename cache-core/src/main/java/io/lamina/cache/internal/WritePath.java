@@ -1,5 +1,6 @@
 package io.lamina.cache.internal;
 
+import io.lamina.cache.internal.bus.Coherence;
 import io.lamina.cache.internal.l1.L1Entry;
 import io.lamina.cache.internal.load.Flight;
 import io.lamina.cache.internal.replay.Intent;
@@ -30,7 +31,7 @@ final class WritePath {
         String formatted = cache.context().keys().format(key);
         cache.stats().put();
         if (value == null && !cache.options().cacheNulls()) {
-            invalidate(key);
+            invalidate(key, null);
             return;
         }
         Duration base = ttl != null ? ttl : value == null ? cache.options().nullTtl() : cache.options().ttl();
@@ -140,18 +141,28 @@ final class WritePath {
         return cache.miss().stored(cache.miss().envelope(value, null, ttlNanos, all, versions), rk);
     }
 
-    /** Removes {@code key} from L2 then L1; a running load of it can no longer store its result. */
-    public void invalidate(Object key) {
+    /**
+     * Removes {@code key} from L2 then L1; a running load of it can no longer store its result. With {@code announce}
+     * (the bus message for the key's string form), the remote tier publishes the message in the same round trip, after
+     * the removal. Returns null when no message went with the removal (the caller publishes it), else whether Redis took
+     * both (false: the invalidation is replayed, and its message published again).
+     */
+    public Boolean invalidate(Object key, java.util.function.Function<String, Coherence.Announcement> announce) {
         String formatted = cache.context().keys().format(key);
+        Boolean announced = null;
         if (remote != null) {
             RemoteKey rk = new RemoteKey(cache.context().namespace(), cache.name(), formatted);
-            remote.awaitWrite(remote.start(() -> remote.tier().invalidate(rk)), Intent.key(cache.name(), formatted),
-                    "invalidate of " + rk, cache.stats());
+            Coherence.Announcement message = announce == null ? null : announce.apply(formatted);
+            boolean taken = remote.awaitWrite(remote.start(() -> message == null ? remote.tier().invalidate(rk)
+                            : remote.tier().invalidate(rk, message.channel(), message.bytes())),
+                    Intent.key(cache.name(), formatted), "invalidate of " + rk, cache.stats());
+            announced = message == null ? null : taken;
         }
         cache.l1().map().compute(key, (k, current) -> {
             cache.fence(formatted);
             return null;
         });
+        return announced;
     }
 
     /**

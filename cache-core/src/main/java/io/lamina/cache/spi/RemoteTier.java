@@ -50,6 +50,16 @@ public interface RemoteTier extends AutoCloseable {
     CompletionStage<Void> invalidate(RemoteKey key);
 
     /**
+     * {@link #invalidate(RemoteKey)}, then publishes {@code message} on {@code channel} of {@link #bus()}: the message
+     * announcing the invalidation to the other nodes, published only once the key is gone. Completes when both are
+     * done, and fails if either fails. The default makes the two calls in turn; an implementation that can do both in
+     * one round trip (Redis: one script) should.
+     */
+    default CompletionStage<Void> invalidate(RemoteKey key, String channel, byte[] message) {
+        return invalidate(key).thenCompose(done -> bus().publish(channel, message));
+    }
+
+    /**
      * Invalidates a tag: sets its version to a value above every earlier one (at least the remote clock
      * in microseconds, and above the current version), with {@code ttl}. O(1) whatever the number of
      * tagged entries. Completes with the new version.

@@ -247,6 +247,11 @@ public final class RedisTier implements RemoteTier {
     }
 
     @Override
+    public CompletionStage<Void> invalidate(RemoteKey key, String channel, byte[] message) {
+        return store.invalidate(key, channel, message);
+    }
+
+    @Override
     public CompletionStage<java.util.List<byte[]>> getAll(java.util.List<RemoteKey> keys) {
         return store.getAll(keys);
     }

@@ -181,6 +181,27 @@ public final class Coherence implements InvalidationBus.Listener, AutoCloseable 
         return sent.sum();
     }
 
+    /**
+     * The channel and bytes of {@code message} for a remote tier that publishes it in the same round trip as the write
+     * it announces ({@link io.lamina.cache.spi.RemoteTier#invalidate(io.lamina.cache.spi.RemoteKey, String, byte[])});
+     * report the outcome with {@link #publishedWithWrite}.
+     */
+    public Announcement announcement(BusMessage message) {
+        return new Announcement(channel, message.encode());
+    }
+
+    /** A message published together with its write: counted as sent, and as failed when the write failed. */
+    public void publishedWithWrite(boolean ok) {
+        sent.increment();
+        if (!ok) {
+            failed.increment();   // logged as the failed write; the invalidation is replayed, and published again
+        }
+    }
+
+    /** A bus message ready to be published by the remote tier: its channel and bytes. */
+    public record Announcement(String channel, byte[] bytes) {
+    }
+
     /** Invalidation messages received from other nodes and applied (heartbeats not counted). */
     public long received() {
         return received.sum();

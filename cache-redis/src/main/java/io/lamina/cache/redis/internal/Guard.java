@@ -5,6 +5,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.lamina.cache.BreakerState;
 import io.lamina.cache.spi.RemoteUnavailableException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -103,11 +104,20 @@ public final class Guard {
         return worst;
     }
 
-    /** Every route's state now, by route name, sorted. */
+    /**
+     * Every route's state now, by route name, sorted. Each data route has its lock route too: a lock breaker is made on
+     * the lock's first use (only a miss that finds another node's fill lease takes the lock), and until then it is
+     * closed.
+     */
     public Map<String, BreakerState> states() {
-        Map<String, BreakerState> out = new LinkedHashMap<>();
-        breakers.keySet().stream().sorted().forEach(r -> out.put(r, state(breakers.get(r))));
-        return out;
+        java.util.TreeMap<String, BreakerState> sorted = new java.util.TreeMap<>();
+        breakers.forEach((route, breaker) -> sorted.put(route, state(breaker)));
+        for (String route : List.copyOf(sorted.keySet())) {
+            if (!route.startsWith(LOCK)) {
+                sorted.putIfAbsent(LOCK + "@" + route, BreakerState.CLOSED);
+            }
+        }
+        return new LinkedHashMap<>(sorted);
     }
 
     /**

@@ -67,6 +67,7 @@ public final class LettuceStore implements AutoCloseable {
     private final Script fillAll = new Script(Scripts.FILL_ALL);
     private final Script putAll = new Script(Scripts.PUT_ALL);
     private final Script clock = new Script(Scripts.CLOCK);
+    private final Script invalidateAndPublish = new Script(Scripts.INVALIDATE);
 
     /**
      * @param writeWindow   the command timeout: how long after it was sent a put may still be stored
@@ -196,6 +197,14 @@ public final class LettuceStore implements AutoCloseable {
     public CompletableFuture<Void> invalidate(RemoteKey key) {
         recent.record(new RecentWrites.Entry(key));
         return remove(key);
+    }
+
+    /** {@link #invalidate} and the bus message announcing it in one script: one round trip. */
+    public CompletableFuture<Void> invalidate(RemoteKey key, String channel, byte[] message) {
+        recent.record(new RecentWrites.Entry(key));
+        recent.record(new RecentWrites.Message(channel, message));
+        byte[][] keys = {RedisKeys.bytes(RedisKeys.entry(key)), RedisKeys.bytes(RedisKeys.lease(key))};
+        return this.<Long>run(invalidateAndPublish, ScriptOutputType.INTEGER, keys, utf8(channel), message).thenApply(ignored -> null);
     }
 
     /** Removes an entry and its lease (not recorded: the replay of a recorded write). */

@@ -97,6 +97,16 @@ final class Scripts {
             return {1, t[1], t[2]}
             """;
 
+    /**
+     * An invalidation and its bus message in one round trip. KEYS: entry, lease. ARGV: channel, message. Removes both
+     * keys, which fences running loads, then publishes, so no node hears of the write before Redis has made it.
+     */
+    static final String INVALIDATE = """
+            redis.call('DEL', KEYS[1], KEYS[2])
+            redis.call('PUBLISH', ARGV[1], ARGV[2])
+            return 1
+            """;
+
     /** KEYS: any key (the script runs where it lives). Returns the server's {seconds, microseconds}. */
     static final String CLOCK = """
             #!lua flags=no-writes

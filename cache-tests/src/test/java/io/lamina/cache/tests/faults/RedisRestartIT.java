@@ -166,7 +166,9 @@ class RedisRestartIT {
         }
         System.out.println("L2 serving again after SIGKILL + restart, per run: " + back);
         assertThat(back).as("L2 serving again after each restart (ms: " + back + ")").allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(BACK_WITHIN));
-        assertThat(lockFallbacks()).as("lock failures fell back to the fill lease and were counted").isGreaterThan(fallbacksBefore);
+        // an uncontended miss takes no lock (issue 17), so whether a lock call failed during the restarts depends on
+        // contention; LockPathDownIT proves the fallback; here its count and its meter agree
+        assertThat(lockFallbacks()).as("lock fallbacks never go down").isGreaterThanOrEqualTo(fallbacksBefore);
         double published = meters.get(io.lamina.cache.LaminaMeterNames.LOCK_FALLBACKS).tag("cache", "load").functionCounters().stream()
                 .mapToDouble(io.micrometer.core.instrument.FunctionCounter::count).sum();
         assertThat(published).as("lamina.cache.lock.fallbacks").isEqualTo((double) lockFallbacks());

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.lamina.cache.CacheOptions;
 import io.lamina.cache.CacheTemplate;
 import io.lamina.cache.redis.RedisTier;
+import io.lamina.cache.tests.redis.FaultProxy;
 import io.lamina.cache.tests.redis.OwnedRedisServer;
 import io.lamina.cache.tests.redis.RedisTest;
 import io.lettuce.core.RedisClient;
@@ -19,7 +20,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -29,10 +34,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * What Lamina sends to Redis, counted by Redis itself: one GET per L2 hit (INFO commandstats), and for a
- * cold miss (MONITOR, without the calls scripts make inside Redis) four round trips on the caller's path —
- * GET, the lock, the re-read with the fill lease, the fenced fill — then the unlock and Redisson's cleanup
- * of its unlock latch, which the caller does not wait for.
+ * What Lamina sends to Redis: one bounded GET per L2 hit (counted by Redis, INFO commandstats), and for an uncontended
+ * cold miss three commands, counted on the client's side by a proxy and named by MONITOR — the GET, the re-read with
+ * the fill lease, the fenced fill — with no lock; the Redisson lock only for a node that finds another's lease.
  */
 @RedisTest(owned = true)
 @Timeout(30)
@@ -40,6 +44,7 @@ class RoundTripsIT {
 
     private static final String NS = "rt";
 
+    private FaultProxy proxy;
     private CacheTemplate node;
     private RedisClient client;
     private StatefulRedisConnection<String, String> admin;
@@ -49,8 +54,10 @@ class RoundTripsIT {
         if (!redis.isRunning()) {
             redis.start();
         }
-        node = CacheTemplate.builder().namespace(NS).remote(RedisTier.builder().uri(redis.uri())
+        proxy = FaultProxy.start(redis.host(), redis.port());
+        node = CacheTemplate.builder().namespace(NS).remote(RedisTier.builder().uri(proxy.uri())
                 .linkCheck(Duration.ofHours(1)).build())   // no liveness PINGs among the commands counted
+                .busCheckInterval(Duration.ofMinutes(10))   // nor bus heartbeats (one at start only)
                 .cache("l2only", CacheOptions.builder().l1Enabled(false).ttl(Duration.ofMinutes(5)).build())
                 .build();
         client = RedisClient.create(redis.uri());
@@ -60,6 +67,7 @@ class RoundTripsIT {
     @AfterEach
     void tearDown() {
         node.close();
+        proxy.close();
         admin.close();
         client.shutdown();
     }
@@ -81,47 +89,117 @@ class RoundTripsIT {
     }
 
     @Test
-    void aColdMiss_isFourRoundTripsOnTheCallersPath_plusAnUnlockNotWaitedFor(OwnedRedisServer redis) throws Exception {
+    void aColdMiss_isThreeRoundTrips_getLeaseFill_andTakesNoLock(OwnedRedisServer redis) throws Exception {
         node.remember("l2only", "first", String.class, () -> "v");   // scripts are now loaded on the server
-        quiet();                                                      // and its unlock has landed
+        quiet();
         List<String> seen = new CopyOnWriteArrayList<>();
-        try (Socket monitor = new Socket(redis.host(), redis.port())) {
-            OutputStream out = monitor.getOutputStream();
-            out.write("MONITOR\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            BufferedReader in = new BufferedReader(new InputStreamReader(monitor.getInputStream(), StandardCharsets.UTF_8));
-            assertThat(in.readLine()).isEqualTo("+OK");
-            Thread reader = new Thread(() -> {
-                try {
-                    for (String line; (line = in.readLine()) != null; ) {
-                        seen.add(line);
-                    }
-                } catch (IOException closed) {
-                    // the test closed the socket
-                }
-            });
-            reader.start();
+        try (Socket monitor = monitor(redis, seen)) {
+            long before = proxy.commandsReceived();
 
             assertThat(node.remember("l2only", "cold", String.class, () -> "loaded")).isEqualTo("loaded");
 
-            await().atMost(Duration.ofSeconds(5)).until(() -> topLevel(seen).size() >= 6);
-            // nothing else may follow
-            await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> topLevel(seen).size() == 6);
-            List<String> commands = topLevel(seen);
-            assertThat(commands).as(String.join("\n", commands)).hasSize(6);
+            long onTheCallersPath = proxy.commandsReceived() - before;
+            quiet();
+            long inAll = proxy.commandsReceived() - before;
+            // counted on the client's side of the wire (a proxy): each step is one command, so one round trip
+            assertThat(onTheCallersPath).as("commands sent before the caller had its value").isEqualTo(3);
+            assertThat(inAll).as("commands in all, until the node is quiet").isEqualTo(3);
+            await().atMost(Duration.ofSeconds(5)).until(() -> topLevel(seen, "{l2only:cold}").size() >= 3);
+            List<String> commands = topLevel(seen, "{l2only:cold}");
+            assertThat(commands).as(String.join("\n", commands)).hasSize(3);
             assertThat(commands.get(0)).contains("\"GETRANGE\"").contains("rt:e:{l2only:cold}");
-            assertThat(commands.subList(1, 5)).allMatch(c -> c.contains("\"EVALSHA\""));
-            assertThat(commands.get(1)).contains("rt:l:{l2only:cold}");   // the lock
-            assertThat(commands.get(2)).contains("rt:f:{l2only:cold}");   // re-read + fill lease
-            assertThat(commands.get(3)).contains("rt:f:{l2only:cold}");   // fenced fill
-            assertThat(commands.get(4)).contains("rt:l:{l2only:cold}");   // unlock, not awaited by the caller
-            assertThat(commands.get(5)).contains("\"DEL\"").contains("redisson_unlock_latch:rt:l:{l2only:cold}");
+            assertThat(commands.get(1)).contains("\"EVALSHA\"").contains("rt:f:{l2only:cold}");   // re-read + fill lease
+            assertThat(commands.get(2)).contains("\"EVALSHA\"").contains("rt:f:{l2only:cold}");   // fenced fill, ends the lease
+            assertThat(seen).as("no lock key touched").noneMatch(line -> line.contains("rt:l:{l2only:cold}"));
         }
     }
 
+    /** The Redisson lock is taken only by a node that finds another node's fill lease: to wait, not to load. */
+    @Test
+    void aContendedMiss_takesTheLock_toWaitForTheLoadingNode(OwnedRedisServer redis) throws Exception {
+        node.remember("l2only", "first", String.class, () -> "v");
+        quiet();
+        List<String> seen = new CopyOnWriteArrayList<>();
+        AtomicInteger loads = new AtomicInteger();
+        CountDownLatch loading = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (Socket monitor = monitor(redis, seen);
+             CacheTemplate other = CacheTemplate.builder().namespace(NS).remote(RedisTier.create(redis.uri()))
+                     .cache("l2only", CacheOptions.builder().l1Enabled(false).ttl(Duration.ofMinutes(5)).build()).build()) {
+            CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> node.remember("l2only", "hot", String.class, () -> {
+                loads.incrementAndGet();
+                loading.countDown();
+                release.await();
+                return "loaded once";
+            }));
+            assertThat(loading.await(5, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<String> second = CompletableFuture.supplyAsync(() -> other.remember("l2only", "hot", String.class, () -> {
+                loads.incrementAndGet();
+                return "loaded twice";
+            }));
+            await().atMost(Duration.ofSeconds(5)).until(() -> seen.stream().anyMatch(line -> line.contains("rt:l:{l2only:hot}")));
+            release.countDown();
+            assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("loaded once");
+            assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo("loaded once");
+            assertThat(loads).hasValue(1);
+        } finally {
+            release.countDown();
+        }
+    }
+
+    /** An invalidation is one script: the DEL of the entry and its lease, then the bus message, in one round trip. */
+    @Test
+    void anInvalidate_isOneRoundTrip_theRemovalAndItsBusMessageInOneScript(OwnedRedisServer redis) throws Exception {
+        try (CacheTemplate other = CacheTemplate.builder().namespace(NS).remote(RedisTier.create(redis.uri())).build()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> other.nodeStats().busHealthy() && node.nodeStats().busHealthy());
+            node.invalidate("c", "warm");   // the script is now loaded on the server (a first EVALSHA falls back to EVAL)
+            node.remember("c", "inv", String.class, () -> "v1");
+            assertThat(other.remember("c", "inv", String.class, () -> "not loaded")).isEqualTo("v1");   // now in its L1
+            quiet();
+            List<String> seen = new CopyOnWriteArrayList<>();
+            try (Socket monitor = monitor(redis, seen)) {
+                long before = proxy.commandsReceived();
+
+                node.invalidate("c", "inv");
+
+                long onTheCallersPath = proxy.commandsReceived() - before;
+                quiet();
+                assertThat(onTheCallersPath).as("commands sent before invalidate returned").isEqualTo(1);
+                assertThat(proxy.commandsReceived() - before).as("commands in all").isEqualTo(1);
+                await().atMost(Duration.ofSeconds(5)).until(() -> seen.stream().anyMatch(l -> l.contains(" lua]") && l.contains("PUBLISH")));
+                assertThat(topLevel(seen, "{c:inv}")).singleElement().asString().contains("\"EVALSHA\"").contains("rt:f:{c:inv}");
+            }
+            // the other node heard it: its L1 copy is gone
+            await().atMost(Duration.ofSeconds(5)).until(() -> "v2".equals(other.remember("c", "inv", String.class, () -> "v2")));
+            assertThat(node.nodeStats().invalidationsSent()).isEqualTo(2);
+            assertThat(node.nodeStats().invalidationsFailed()).isZero();
+        }
+    }
+
+    private static Socket monitor(OwnedRedisServer redis, List<String> seen) throws IOException {
+        Socket monitor = new Socket(redis.host(), redis.port());
+        OutputStream out = monitor.getOutputStream();
+        out.write("MONITOR\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        BufferedReader in = new BufferedReader(new InputStreamReader(monitor.getInputStream(), StandardCharsets.UTF_8));
+        assertThat(in.readLine()).isEqualTo("+OK");
+        Thread reader = new Thread(() -> {
+            try {
+                for (String line; (line = in.readLine()) != null; ) {
+                    seen.add(line);
+                }
+            } catch (IOException closed) {
+                // the test closed the socket
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        return monitor;
+    }
+
     /** Commands clients sent (MONITOR marks the ones scripts make with "lua"), about this test's keys. */
-    private static List<String> topLevel(List<String> monitorLines) {
-        return monitorLines.stream().filter(l -> !l.contains(" lua]") && l.contains("{l2only:cold}")).toList();
+    private static List<String> topLevel(List<String> monitorLines, String key) {
+        return monitorLines.stream().filter(l -> !l.contains(" lua]") && l.contains(key)).toList();
     }
 
     /** Waits until Redis sees no command but INFO for 200 ms (the last call's unlock is not awaited). */

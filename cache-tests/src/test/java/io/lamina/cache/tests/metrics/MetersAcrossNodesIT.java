@@ -205,13 +205,15 @@ class MetersAcrossNodesIT {
         assertThat(loads.get()).isEqualTo(3);
     }
 
-    /** Waits until a node subscribes to Redisson's unlock channel of the lock whose key contains {@code key}. */
+    /**
+     * Waits until a node holds the lock whose key contains {@code key}: the loading node holds only the fill lease, and
+     * a node that finds it taken holds the lock while it waits for the loader's value.
+     */
     private void awaitLockWaiter(String key) {
         RedisClient client = RedisClient.create(redis.uri());
         open.add(client::shutdown);
         StatefulRedisConnection<String, String> connection = client.connect();
         open.add(connection);
-        await().atMost(Duration.ofSeconds(10)).until(() -> connection.sync().pubsubChannels("*").stream()
-                .anyMatch(channel -> channel.contains(namespace + ":l:{" + key + "}")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> connection.sync().exists(namespace + ":l:{" + key + "}") == 1);
     }
 }

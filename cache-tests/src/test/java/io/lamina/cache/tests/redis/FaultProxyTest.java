@@ -125,7 +125,8 @@ class FaultProxyTest {
 
     @Test
     void latency_delaysEveryChunk_untilPassAgain() throws Exception {
-        Duration delay = Duration.ofMillis(300);
+        // long enough that a PING on a busy 2-core machine (one took 311 ms) still tells "delayed" from "passed"
+        Duration delay = Duration.ofMillis(1_000);
         try (RespSocket client = client()) {
             proxy.mode(Direction.SERVER_TO_CLIENT, Mode.latency(delay));
             long began = System.nanoTime();
