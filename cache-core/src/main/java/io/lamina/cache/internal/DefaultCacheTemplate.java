@@ -290,6 +290,12 @@ public final class DefaultCacheTemplate implements CacheTemplate {
         return rememberAllAsyncAny(cache, keys, type, withContext(loader));
     }
 
+    @Override
+    public <K, V> CompletableFuture<java.util.Map<K, V>> rememberAllAsync(String cache, java.util.Collection<? extends K> keys,
+            TypeRef<V> type, io.lamina.cache.BulkContextLoader<K, ? extends V> loader) {
+        return rememberAllAsyncAny(cache, keys, type, withContext(loader));
+    }
+
     @SuppressWarnings("unchecked")
     private static BulkPath.Invoker plain(io.lamina.cache.BulkLoader<?, ?> loader) {
         Objects.requireNonNull(loader, "loader");
