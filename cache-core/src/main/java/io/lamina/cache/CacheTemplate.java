@@ -121,6 +121,10 @@ public interface CacheTemplate extends AutoCloseable {
     <K, V> CompletableFuture<Map<K, V>> rememberAllAsync(String cache, Collection<? extends K> keys, Class<V> type,
             BulkContextLoader<K, ? extends V> loader);
 
+    /** As {@link #rememberAllAsync(String, Collection, Class, BulkContextLoader)} for a generic type. */
+    <K, V> CompletableFuture<Map<K, V>> rememberAllAsync(String cache, Collection<? extends K> keys, TypeRef<V> type,
+            BulkContextLoader<K, ? extends V> loader);
+
     /**
      * The cached value of {@code key} without loading: {@code null} when nothing fresh is cached, a
      * {@link CachedValue} (whose value may be null for a cached null) when something is.

@@ -290,6 +290,12 @@ public final class DefaultCacheTemplate implements CacheTemplate {
         return rememberAllAsyncAny(cache, keys, type, withContext(loader));
     }
 
+    @Override
+    public <K, V> CompletableFuture<java.util.Map<K, V>> rememberAllAsync(String cache, java.util.Collection<? extends K> keys,
+            TypeRef<V> type, io.lamina.cache.BulkContextLoader<K, ? extends V> loader) {
+        return rememberAllAsyncAny(cache, keys, type, withContext(loader));
+    }
+
     @SuppressWarnings("unchecked")
     private static BulkPath.Invoker plain(io.lamina.cache.BulkLoader<?, ?> loader) {
         Objects.requireNonNull(loader, "loader");
@@ -325,9 +331,25 @@ public final class DefaultCacheTemplate implements CacheTemplate {
         java.util.Map<String, Object> values = new java.util.HashMap<>();
         java.util.LinkedHashMap<String, Object> misses = l1Pass(cache, unique, typeSpec, raw, loader, values);
         if (!misses.isEmpty()) {
-            values.putAll(cache.loadAll(misses, Arguments.type(typeSpec), raw, loader));
+            if (cache.options().timed()) {
+                // as remember under a timeout: the loader on the loader pool, so the caller can stop waiting
+                values.putAll(awaitTimed(cache, misses.size(), cache.loadAllAsync(misses, Arguments.type(typeSpec), raw, loader)));
+            } else {
+                values.putAll(cache.loadAll(misses, Arguments.type(typeSpec), raw, loader));
+            }
         }
         return result(cacheName, unique, values, raw);
+    }
+
+    private static java.util.Map<String, Object> awaitTimed(NamedCache cache, int keys,
+            CompletableFuture<java.util.Map<String, Object>> load) {
+        try {
+            return load.get();
+        } catch (InterruptedException e) {
+            throw io.lamina.cache.internal.load.Failures.interrupted(cache.name(), "(bulk load of " + keys + " keys)", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw io.lamina.cache.internal.load.Failures.propagate(e.getCause(), cache.name(), "(bulk load of " + keys + " keys)");
+        }
     }
 
     /** Serves L1 hits into {@code values}; returns the misses. */
@@ -377,16 +399,11 @@ public final class DefaultCacheTemplate implements CacheTemplate {
         if (misses.isEmpty()) {
             return CompletableFuture.completedFuture(result(cacheName, unique, values, raw));
         }
-        // the remote steps and the loader run on the loader pool: never on the caller's thread or a client I/O thread
-        try {
-            return CompletableFuture.supplyAsync(() -> {
-                values.putAll(cache.loadAll(misses, Arguments.type(typeSpec), raw, loader));
-                return result(cacheName, unique, values, raw);
-            }, context.loaders());
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            return CompletableFuture.failedFuture(new io.lamina.cache.CacheException("the loader pool of cache '" + cacheName
-                    + "' is full; rememberAllAsync of " + misses.size() + " keys was not started", e));
-        }
+        // never blocks: the loader runs on the loader pool, the other steps and the completion on the template's executor
+        return cache.loadAllAsync(misses, Arguments.type(typeSpec), raw, loader).thenApply(loaded -> {
+            values.putAll(loaded);
+            return result(cacheName, unique, values, raw);
+        });
     }
 
     @Override

@@ -139,6 +139,107 @@ final class FailSafe {
         return out;
     }
 
+    /**
+     * {@link #guard} for a bulk load of {@code misses} (string form → key), whose keys' flights (led or joined) are in
+     * {@code flights}. Per key, as for {@code remember}; for the call, one answer: past {@code softTimeout}, when every
+     * key still loading has a stale value, the call completes with them (and the values already loaded) while the load
+     * goes on and stores its result; when a key has none, the call waits on. Past {@code hardTimeout}, the same with
+     * the stale values standing in for {@code failSafeThrottle}, or, when a key still loading has no stale value, a
+     * {@link io.lamina.cache.CacheLoadTimeoutException}; the load goes on in the background either way. Each timeout is
+     * counted once per key still loading. Never blocks.
+     */
+    CompletableFuture<java.util.Map<String, Object>> guardAll(java.util.Map<String, Object> misses, java.util.Map<String, Flight> flights,
+            Class<?> raw, CompletableFuture<java.util.Map<String, Object>> load) {
+        if (!cache.options().timed()) {
+            return load;
+        }
+        CompletableFuture<java.util.Map<String, Object>> out = new CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicBoolean settled = new java.util.concurrent.atomic.AtomicBoolean();
+        load.whenComplete((values, failure) -> {
+            if (settled.compareAndSet(false, true)) {
+                if (failure == null) {
+                    out.complete(values);
+                } else {
+                    out.completeExceptionally(Failures.unwrap(failure));
+                }
+            }
+        });
+        if (cache.options().softTimeout() != null) {
+            cache.context().handoff().delayed(cache.options().softTimeout().toNanos()).execute(() -> {
+                if (settled.get()) {
+                    return;
+                }
+                Answers now = answers(misses, flights, raw);
+                for (int i = 0; i < now.loading; i++) {
+                    cache.stats().loadTimeout();
+                }
+                if (now.missing == 0 && settled.compareAndSet(false, true)) {
+                    for (int i = 0; i < now.stale.size(); i++) {
+                        cache.stats().staleServed();   // the load goes on and fills the cache when it finishes
+                    }
+                    out.complete(now.values);
+                }
+            });
+        }
+        if (cache.options().hardTimeout() != null) {
+            cache.context().handoff().delayed(cache.options().hardTimeout().toNanos()).execute(() -> {
+                if (settled.get()) {
+                    return;
+                }
+                Answers now = answers(misses, flights, raw);
+                if (!settled.compareAndSet(false, true)) {
+                    return;
+                }
+                if (cache.options().softTimeout() == null) {
+                    for (int i = 0; i < now.loading; i++) {
+                        cache.stats().loadTimeout();
+                    }
+                }
+                if (now.missing == 0) {
+                    for (String formatted : now.stale) {
+                        Flight flight = flights.get(formatted);
+                        serveStale(flight != null ? flight : new Flight(misses.get(formatted), null, 0, -1), misses.get(formatted),
+                                formatted, now.values.get(formatted));
+                    }
+                    out.complete(now.values);
+                } else {
+                    out.completeExceptionally(new io.lamina.cache.CacheLoadTimeoutException("the bulk load of " + misses.size()
+                            + " keys in cache '" + cache.name() + "' took longer than hardTimeout " + cache.options().hardTimeout()
+                            + "; " + now.missing + " of them have no stale value; it goes on in the background"));
+                }
+            });
+        }
+        return out;
+    }
+
+    /** What a bulk call could answer now: each key's loaded or stale value; how many keys still load, and lack one. */
+    private static final class Answers {
+        final java.util.Map<String, Object> values = new java.util.HashMap<>();
+        final java.util.List<String> stale = new java.util.ArrayList<>();
+        int loading;
+        int missing;
+    }
+
+    private Answers answers(java.util.Map<String, Object> misses, java.util.Map<String, Flight> flights, Class<?> raw) {
+        Answers a = new Answers();
+        misses.forEach((formatted, key) -> {
+            Flight flight = flights.get(formatted);
+            if (flight != null && flight.future().isDone() && !flight.future().isCompletedExceptionally()) {
+                a.values.put(formatted, flight.future().join());
+                return;
+            }
+            a.loading++;
+            Object stale = flight != null ? staleOf(flight, key, raw) : staleFor(key, null, raw, null);
+            if (stale == null) {
+                a.missing++;
+            } else {
+                a.values.put(formatted, stale);
+                a.stale.add(formatted);
+            }
+        });
+        return a;
+    }
+
     private Object staleOf(Flight flight, Object key, Class<?> raw) {
         Object stale = flight.stale();
         return stale != null ? stale : staleFor(key, null, raw, null);

@@ -303,27 +303,69 @@ public final class NamedCache {
     // ---- the bulk miss ---------------------------------------------------------------------------------
 
     /**
-     * The slow path of {@code rememberAll}: {@code misses} (string form → the caller's key) missed L1. Loads in
-     * groups of at most {@link io.lamina.cache.CacheTemplate#MAX_BATCH} keys. Returns each key's value by string form
-     * ({@link L1Entry#NULL} for null). See {@link BulkPath}.
+     * The slow path of {@code rememberAll} without loader timeouts: {@code misses} (string form → the caller's key)
+     * missed L1. The steps run on the calling thread, and so does the loader, as for {@code remember}; waits hold no
+     * other thread. Returns each key's value by string form ({@link L1Entry#NULL} for null). See {@link BulkPath}.
      */
     public java.util.Map<String, Object> loadAll(java.util.Map<String, Object> misses, Type type, Class<?> raw, BulkPath.Invoker loader) {
-        if (misses.size() <= io.lamina.cache.CacheTemplate.MAX_BATCH) {
-            return bulk.load(misses, type, raw, loader);
+        checkNotLoading(misses);
+        io.lamina.cache.internal.load.Mailbox box = new io.lamina.cache.internal.load.Mailbox(context.handoff()::execute);
+        BulkPath.Steps steps = new BulkPath.Steps(new io.lamina.cache.internal.load.Handoff(box, true), null,
+                Thread.currentThread(), LoadingKeys.current());
+        return box.drive(chunked(misses, type, raw, loader, steps, new ConcurrentHashMap<>()));
+    }
+
+    /**
+     * The slow path of {@code rememberAllAsync}, and of {@code rememberAll} under a soft or hard timeout: never blocks.
+     * The loader runs on the loader pool; every other step, and the completion of the returned future, as a task of the
+     * template's executor (never on a Redis client's I/O thread). Timeouts and fail-safe: {@link FailSafe#guardAll}.
+     */
+    public CompletableFuture<java.util.Map<String, Object>> loadAllAsync(java.util.Map<String, Object> misses, Type type, Class<?> raw,
+            BulkPath.Invoker loader) {
+        java.util.Map<String, Flight> running = new ConcurrentHashMap<>();
+        CompletableFuture<java.util.Map<String, Object>> load;
+        try {
+            checkNotLoading(misses);
+            BulkPath.Steps steps = new BulkPath.Steps(context.handoff(), context.loaders(), null, LoadingKeys.current());
+            load = chunked(misses, type, raw, loader, steps, running);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
         }
-        java.util.Map<String, Object> out = new java.util.HashMap<>();
+        return context.handoff().offIo(failSafe.guardAll(misses, running, raw, load));
+    }
+
+    private void checkNotLoading(java.util.Map<String, Object> misses) {
+        if (LoadingKeys.current() != null) {
+            misses.forEach((formatted, key) -> LoadingKeys.check(this, name, formatted, key));
+        }
+    }
+
+    /** Loads in groups of at most {@link io.lamina.cache.CacheTemplate#MAX_BATCH} keys, one after the other. */
+    private CompletableFuture<java.util.Map<String, Object>> chunked(java.util.Map<String, Object> misses, Type type, Class<?> raw,
+            BulkPath.Invoker loader, BulkPath.Steps steps, java.util.Map<String, Flight> running) {
+        if (misses.size() <= io.lamina.cache.CacheTemplate.MAX_BATCH) {
+            return bulk.load(misses, type, raw, loader, steps, running);
+        }
+        java.util.List<java.util.Map<String, Object>> chunks = new java.util.ArrayList<>();
         java.util.Map<String, Object> chunk = new java.util.LinkedHashMap<>();
         for (java.util.Map.Entry<String, Object> e : misses.entrySet()) {
             chunk.put(e.getKey(), e.getValue());
             if (chunk.size() == io.lamina.cache.CacheTemplate.MAX_BATCH) {
-                out.putAll(bulk.load(chunk, type, raw, loader));
+                chunks.add(chunk);
                 chunk = new java.util.LinkedHashMap<>();
             }
         }
         if (!chunk.isEmpty()) {
-            out.putAll(bulk.load(chunk, type, raw, loader));
+            chunks.add(chunk);
         }
-        return out;
+        java.util.Map<String, Object> out = new ConcurrentHashMap<>();
+        CompletableFuture<Void> all = CompletableFuture.completedFuture(null);
+        for (java.util.Map<String, Object> next : chunks) {
+            all = steps.handoff().thenCompose(all, (ignored, failure) -> failure != null
+                    ? CompletableFuture.failedFuture(Failures.unwrap(failure))
+                    : bulk.load(next, type, raw, loader, steps, running).thenAccept(out::putAll));
+        }
+        return all.thenApply(ignored -> out);
     }
 
     /** The bulk loader as the loader of one key, for a refresh-ahead of a key {@code rememberAll} found in L1. */

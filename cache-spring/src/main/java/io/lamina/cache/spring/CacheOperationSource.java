@@ -169,25 +169,42 @@ final class CacheOperationSource {
         if (idsIndex < 0) {
             throw new IllegalStateException(at + ": the ids must be a parameter declared as Collection, List or Set");
         }
+        Expression condition = parse(a.condition(), at, "condition");
+        Expression unless = parse(a.unless(), at, "unless");
+        refuseSuspend(method, at);
         ResolvableType returned = ResolvableType.forMethodReturnType(method, targetClass);
         Class<?> raw = returned.resolve();
+        Kind kind = Kind.VALUE;
+        ResolvableType shape = returned;
+        if (raw != null && CompletionStage.class.isAssignableFrom(raw) && (raw == CompletableFuture.class || raw == CompletionStage.class)) {
+            kind = Kind.ASYNC;
+            shape = returned.as(CompletionStage.class).getGeneric(0);
+        } else if (raw != null && MONO.equals(raw.getName())) {
+            kind = Kind.MONO;
+            shape = returned.getGeneric(0);
+        } else if (raw != null && FLUX.equals(raw.getName())) {
+            kind = Kind.FLUX;
+            shape = ResolvableType.forClassWithGenerics(List.class, returned.getGeneric(0));
+        }
+        Class<?> shapeRaw = shape.resolve();
         ResolvableType valueType;
         boolean list;
-        if (raw == Map.class) {
+        if (shapeRaw == Map.class) {
             list = false;
-            valueType = returned.getGeneric(1);
-        } else if (raw == List.class) {
+            valueType = shape.getGeneric(1);
+        } else if (shapeRaw == List.class) {
             list = true;
-            valueType = returned.getGeneric(0);
+            valueType = shape.getGeneric(0);
             if (id == null) {
-                throw new IllegalStateException(at + ": a List result needs id, the expression that gives each element's id");
+                throw new IllegalStateException(at + ": a List or Flux result needs id, the expression that gives each element's id");
             }
         } else {
-            throw new IllegalStateException(at + ": the method must return a Map<id, value> or a List<value>, not " + returned);
+            throw new IllegalStateException(at + ": the method must return a Map<id, value> or a List<value>, a CompletableFuture,"
+                    + " CompletionStage or Mono of one, or a Flux<value>; not " + returned);
         }
         Type type = concrete(valueType, at);
         return new MethodOperations.CachedAllOperation(cache, key, id, tags, ttl, nullTtl, idsIndex, parameters[idsIndex] == Set.class, list,
-                TypeRef.of(type));
+                TypeRef.of(type), condition, unless, kind);
     }
 
     /**

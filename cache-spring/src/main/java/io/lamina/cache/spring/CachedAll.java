@@ -35,6 +35,12 @@ import java.lang.annotation.Target;
  * <p><b>The result.</b> For a {@code Map}, a map in the order of the given ids holding every id with a non-null value;
  * for a {@code List}, the values in the order of the given ids. Exceptions of the method reach the caller unchanged;
  * nothing is cached for a failure. Invalid attributes fail startup, naming the method.
+ *
+ * <p><b>Asynchronous and reactive methods.</b> A method may return a {@code CompletableFuture} or
+ * {@code CompletionStage} of a {@code Map} or {@code List}, a {@code Mono} of one, or a {@code Flux} of values (which
+ * needs {@link #id()}, as a {@code List}). The lookup goes through {@code rememberAllAsync}: the caller never blocks,
+ * and the method is called for the missing ids on the template's loader pool, where its result is awaited; a
+ * {@code Mono} or {@code Flux} looks up on each subscription. Any other return type fails startup, naming the method.
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
@@ -64,4 +70,16 @@ public @interface CachedAll {
 
     /** TTL of an id without a value. Empty: the cache's null TTL. */
     String nullTtl() default "";
+
+    /**
+     * SpEL evaluated before the call, on the method's arguments; false calls the method directly with every id, without
+     * any caching. Empty: always cache.
+     */
+    String condition() default "";
+
+    /**
+     * SpEL evaluated per loaded value, with {@code #result} bound to it (and {@code #id} to its id); true returns the
+     * value without caching it (the next call loads that id again). Not evaluated for ids without a value.
+     */
+    String unless() default "";
 }

@@ -69,7 +69,7 @@ final class LaminaCacheInterceptor implements MethodInterceptor {
         call.invalidate(true, null);
         Object returned;
         CachedOperation cached = ops.cached();
-        if (ops.cachedAll() != null) {
+        if (ops.cachedAll() != null && call.condition(ops.cachedAll().condition())) {
             returned = call.rememberAll(ops.cachedAll());
         } else if (cached != null && call.condition(cached.condition())) {
             returned = switch (cached.kind()) {
@@ -161,7 +161,10 @@ final class LaminaCacheInterceptor implements MethodInterceptor {
             }
         }
 
-        /** {@link CachedAll}: every id through {@code rememberAll}; the method runs once, for the missing ids only. */
+        /**
+         * {@link CachedAll}: every id through {@code rememberAll} (or {@code rememberAllAsync} for a future, Mono or Flux);
+         * the method runs once, for the missing ids only.
+         */
         Object rememberAll(MethodOperations.CachedAllOperation op) throws Throwable {
             Object[] args = invocation.getArguments();
             Collection<?> ids = (Collection<?>) args[op.idsIndex()];
@@ -178,71 +181,134 @@ final class LaminaCacheInterceptor implements MethodInterceptor {
                 keys.add(key);
                 idOfKey.putIfAbsent(key, id);
             }
-            java.util.Map<Object, Object> found;
+            io.lamina.cache.BulkContextLoader<Object, Object> loader = (missing, ctx) -> load(op, args, idOfKey, missing, ctx);
+            switch (op.kind()) {
+                case ASYNC:
+                    return rememberAllAsync(op, keys, idOfKey, loader);
+                case MONO:
+                    return ReactorSupport.mono(() -> rememberAllAsync(op, keys, idOfKey, loader));
+                case FLUX:
+                    return ReactorSupport.flux(() -> rememberAllAsync(op, keys, idOfKey, loader));
+                default:
+                    break;
+            }
             try {
-                found = template().rememberAll(op.cache(), keys, op.type(), (missing, ctx) -> {
-                    Collection<Object> missingIds = op.setOfIds() ? new java.util.LinkedHashSet<>() : new ArrayList<>();
-                    for (Object key : missing) {
-                        missingIds.add(idOfKey.get(key));
-                    }
-                    Object[] narrowed = args.clone();
-                    narrowed[op.idsIndex()] = missingIds;
-                    Object result;
-                    try {
-                        result = invocation instanceof ProxyMethodInvocation proxied
-                                ? proxied.invocableClone(narrowed).proceed() : invocation.proceed();
-                    } catch (Throwable t) {
-                        throw unchecked(t);
-                    }
-                    java.util.Map<Object, Object> byKey = new java.util.HashMap<>();
-                    java.util.Map<Object, Object> idByKey = new java.util.HashMap<>();
-                    if (result instanceof List<?> list && op.listResult()) {
-                        for (Object element : list) {
-                            if (element != null) {
-                                Object id = idOf(op, element);
-                                Object key = keyOfId(op, id);
-                                byKey.put(key, element);
-                                idByKey.put(key, id);
-                            }
-                        }
-                    } else if (result instanceof java.util.Map<?, ?> map && !op.listResult()) {
-                        map.forEach((id, value) -> {
-                            if (id != null) {
-                                Object key = keyOfId(op, id);
-                                byKey.put(key, value);
-                                idByKey.put(key, id);
-                            }
-                        });
-                    } else if (result != null) {
-                        throw new IllegalStateException(ops.description() + " returned a " + result.getClass().getName()
-                                + " where @CachedAll expects a " + (op.listResult() ? "List" : "Map"));
-                    }
-                    for (Object key : missing) {
-                        Object value = byKey.get(key);
-                        if (value != null && !op.tags().isEmpty()) {
-                            context.setVariable("result", value);
-                            context.setVariable("id", idByKey.get(key));
-                            List<String> tags = tags(op.tags(), false);
-                            if (!tags.isEmpty()) {
-                                ctx.tags(key, tags);
-                            }
-                        }
-                        Duration ttl = value == null ? op.nullTtl() : op.ttl();
-                        if (ttl != null) {
-                            ctx.ttl(key, ttl);
-                        }
-                    }
-                    return byKey;
-                });
+                return shaped(op, idOfKey, template().rememberAll(op.cache(), keys, op.type(), loader));
             } catch (MethodFailure failure) {
                 throw failure.getCause();
             }
+        }
+
+        private CompletableFuture<Object> rememberAllAsync(MethodOperations.CachedAllOperation op, List<Object> keys,
+                java.util.Map<Object, Object> idOfKey, io.lamina.cache.BulkContextLoader<Object, Object> loader) {
+            CompletableFuture<Object> out = new CompletableFuture<>();
+            CompletableFuture<java.util.Map<Object, Object>> found;
+            try {
+                found = template().rememberAllAsync(op.cache(), keys, op.type(), loader);
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+            found.whenComplete((map, failure) -> {
+                if (failure == null) {
+                    out.complete(shaped(op, idOfKey, map));
+                } else {
+                    Throwable cause = unwrap(failure);
+                    out.completeExceptionally(cause instanceof MethodFailure f ? f.getCause() : cause);
+                }
+            });
+            return out;
+        }
+
+        /** What the caller gets: a Map by id in the ids' order, or the values in that order. */
+        private Object shaped(MethodOperations.CachedAllOperation op, java.util.Map<Object, Object> idOfKey, java.util.Map<Object, Object> found) {
             if (op.listResult()) {
                 return new ArrayList<>(found.values());
             }
             java.util.Map<Object, Object> out = new java.util.LinkedHashMap<>();
             found.forEach((key, value) -> out.put(idOfKey.get(key), value));
             return out;
+        }
+
+        /** The bulk loader: the method, called with the missing ids only; each value by key, with its tags and TTL. */
+        private java.util.Map<Object, Object> load(MethodOperations.CachedAllOperation op, Object[] args, java.util.Map<Object, Object> idOfKey,
+                java.util.Set<Object> missing, io.lamina.cache.BulkLoadContext<Object> ctx) {
+            Collection<Object> missingIds = op.setOfIds() ? new java.util.LinkedHashSet<>() : new ArrayList<>();
+            for (Object key : missing) {
+                missingIds.add(idOfKey.get(key));
+            }
+            Object[] narrowed = args.clone();
+            narrowed[op.idsIndex()] = missingIds;
+            Object result;
+            try {
+                result = invocation instanceof ProxyMethodInvocation proxied
+                        ? proxied.invocableClone(narrowed).proceed() : invocation.proceed();
+                if (op.kind() != MethodOperations.Kind.VALUE) {
+                    result = awaitResult(op, result);
+                }
+            } catch (Throwable t) {
+                throw unchecked(t);
+            }
+            java.util.Map<Object, Object> byKey = new java.util.HashMap<>();
+            java.util.Map<Object, Object> idByKey = new java.util.HashMap<>();
+            if (result instanceof List<?> list && op.listResult()) {
+                for (Object element : list) {
+                    if (element != null) {
+                        Object id = idOf(op, element);
+                        Object key = keyOfId(op, id);
+                        byKey.put(key, element);
+                        idByKey.put(key, id);
+                    }
+                }
+            } else if (result instanceof java.util.Map<?, ?> map && !op.listResult()) {
+                map.forEach((id, value) -> {
+                    if (id != null) {
+                        Object key = keyOfId(op, id);
+                        byKey.put(key, value);
+                        idByKey.put(key, id);
+                    }
+                });
+            } else if (result != null) {
+                throw new IllegalStateException(ops.description() + " returned a " + result.getClass().getName()
+                        + " where @CachedAll expects a " + (op.listResult() ? "List" : "Map"));
+            }
+            for (Object key : missing) {
+                Object value = byKey.get(key);
+                if (value != null && (op.unless() != null || !op.tags().isEmpty())) {
+                    context.setVariable("result", value);
+                    context.setVariable("id", idByKey.get(key));
+                    if (op.unless() != null && Boolean.TRUE.equals(op.unless().getValue(context, Boolean.class))) {
+                        ctx.doNotCache(key);
+                        continue;
+                    }
+                    List<String> tags = tags(op.tags(), false);
+                    if (!tags.isEmpty()) {
+                        ctx.tags(key, tags);
+                    }
+                }
+                Duration ttl = value == null ? op.nullTtl() : op.ttl();
+                if (ttl != null) {
+                    ctx.ttl(key, ttl);
+                }
+            }
+            return byKey;
+        }
+
+        /** The Map or List a future, Mono or Flux method gave, awaited (on the loader pool); a failure is the method's. */
+        private Object awaitResult(MethodOperations.CachedAllOperation op, Object returned) throws Throwable {
+            CompletionStage<?> stage;
+            if (op.kind() == MethodOperations.Kind.ASYNC) {
+                if (returned == null) {
+                    throw new IllegalStateException(ops.description() + " returned null instead of a CompletionStage");
+                }
+                stage = (CompletionStage<?>) returned;
+            } else {
+                stage = ReactorSupport.load(returned, op.kind() == MethodOperations.Kind.FLUX, ops.description());
+            }
+            try {
+                return stage.toCompletableFuture().get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw unwrap(e);
+            }
         }
 
         private Object keyOfId(MethodOperations.CachedAllOperation op, Object id) {

@@ -47,7 +47,7 @@ record MethodOperations(Method method, String description, CachedOperation cache
      */
     record CachedAllOperation(String cache, Expression key, Expression id, List<Expression> tags, Duration ttl, Duration nullTtl,
             int idsIndex,
-            boolean setOfIds, boolean listResult, TypeRef<Object> type) {
+            boolean setOfIds, boolean listResult, TypeRef<Object> type, Expression condition, Expression unless, Kind kind) {
     }
 
     /** One {@link Invalidate}, parsed; a null key means the default key. */

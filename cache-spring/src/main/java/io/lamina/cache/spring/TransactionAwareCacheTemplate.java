@@ -231,6 +231,12 @@ public final class TransactionAwareCacheTemplate implements CacheTemplate {
     }
 
     @Override
+    public <K, V> CompletableFuture<java.util.Map<K, V>> rememberAllAsync(String cache, java.util.Collection<? extends K> keys,
+            TypeRef<V> type, io.lamina.cache.BulkContextLoader<K, ? extends V> loader) {
+        return target.rememberAllAsync(cache, keys, type, loader);
+    }
+
+    @Override
     public <V> CachedValue<V> getIfPresent(String cache, Object key, Class<V> type) {
         return target.getIfPresent(cache, key, type);
     }

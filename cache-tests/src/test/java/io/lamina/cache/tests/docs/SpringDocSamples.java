@@ -10,6 +10,7 @@ import io.lamina.cache.spring.CachedAll;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import io.lamina.cache.spring.Invalidate;
 import io.lamina.cache.spring.InvalidateTags;
 import io.lamina.cache.spring.LaminaCacheManager;
@@ -100,6 +101,26 @@ final class SpringDocSamples {
         @Cached(cache = "products", key = "#id")
         public CompletableFuture<Product> findAsync(long id) {
             return CompletableFuture.supplyAsync(() -> repository.find(id));
+        }
+        // endregion
+
+        // region spring-cached-all-async
+        @CachedAll(cache = "products", condition = "#live", unless = "#result.name().isEmpty()")
+        public Map<Long, Product> findAll(Collection<Long> ids, boolean live) { return repository.findAll(ids); }
+
+        @CachedAll(cache = "products")                  // the lookup runs through rememberAllAsync
+        public CompletableFuture<Map<Long, Product>> findAllAsync(Collection<Long> ids) {
+            return CompletableFuture.supplyAsync(() -> repository.findAll(ids));
+        }
+
+        @CachedAll(cache = "products", id = "id()")     // on each subscription; Mono<Map<..>> works too
+        public Mono<List<Product>> findPage(List<Long> ids) {
+            return Mono.fromCallable(() -> List.copyOf(repository.findAll(ids).values()));
+        }
+
+        @CachedAll(cache = "products", id = "id()")     // a Flux of values needs id, as a List does
+        public Flux<Product> streamPage(Set<Long> ids) {
+            return Flux.defer(() -> Flux.fromIterable(repository.findAll(ids).values()));
         }
         // endregion
     }

@@ -92,6 +92,58 @@ class BulkLeaseWaitIT {
     }
 
     @Test
+    void rememberAllAsync_waitingForAnotherNodesLease_holdsNoLoaderThread() throws Exception {
+        CacheTemplate a = nodes.node(CacheOptions.builder().ttl(Duration.ofMinutes(5)).build());
+        CacheTemplate b = nodes.node(CacheOptions.builder().ttl(Duration.ofMinutes(5)).lockWait(Duration.ofSeconds(20)).build(),
+                builder -> builder.loaderPool(1, 1_000));
+        CountDownLatch loading = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Map<Long, String>> first = holding(a, loading, release);
+        List<Set<Long>> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.lamina.cache.BulkLoader<Long, String> loader = missing -> {
+            asked.add(Set.copyOf(missing));
+            return values(missing, "b");
+        };
+        // node b's connections and scripts are ready before the clock of its 300 ms command timeout matters
+        assertThat(b.rememberAll("c", List.of(500L), String.class, loader)).containsEntry(500L, "b500");
+        List<CompletableFuture<Map<Long, String>>> waiting = new java.util.ArrayList<>();
+        try {
+            assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
+            CountDownLatch gate = new CountDownLatch(1);
+            List<CompletableFuture<CompletableFuture<Map<Long, String>>>> started = new java.util.ArrayList<>();
+            for (long i = 0; i < 10; i++) {
+                long own = 10 + i;
+                started.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        gate.await();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return b.rememberAllAsync("c", List.of(1L, 2L, own), String.class, loader);
+                }));
+            }
+            gate.countDown();
+            for (CompletableFuture<CompletableFuture<Map<Long, String>>> s : started) {
+                waiting.add(s.get(10, TimeUnit.SECONDS));
+            }
+            // ten calls wait for keys 1 and 2 (held by node a) on a loader pool of one thread: another call still runs
+            assertThat(b.rememberAllAsync("c", List.of(99L), String.class, loader).get(5, TimeUnit.SECONDS))
+                    .containsExactly(Map.entry(99L, "b99"));
+            assertThat(waiting).noneMatch(CompletableFuture::isDone);
+        } finally {
+            release.countDown();
+        }
+        assertThat(first.get(10, TimeUnit.SECONDS)).containsExactly(Map.entry(1L, "a1"), Map.entry(2L, "a2"));
+        for (int i = 0; i < waiting.size(); i++) {
+            long own = 10 + i;
+            assertThat(waiting.get(i).get(20, TimeUnit.SECONDS))
+                    .containsExactly(Map.entry(1L, "a1"), Map.entry(2L, "a2"), Map.entry(own, "b" + own));
+        }
+        assertThat(b.stats("c").l2Errors()).isZero();
+        assertThat(asked).as("node b never loads keys 1 and 2").noneMatch(set -> set.contains(1L) || set.contains(2L));
+    }
+
+    @Test
     void afterLockWait_policyFail_throwsCacheLockTimeoutException() throws Exception {
         CacheTemplate a = nodes.node(CacheOptions.builder().ttl(Duration.ofMinutes(5)).build());
         CacheTemplate b = nodes.node(CacheOptions.builder().ttl(Duration.ofMinutes(5)).lockWait(Duration.ofMillis(300))
