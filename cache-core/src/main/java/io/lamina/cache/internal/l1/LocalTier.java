@@ -13,7 +13,8 @@ import java.util.function.LongConsumer;
 /**
  * The in-process tier of one named cache: a Caffeine cache of {@link L1Entry} keyed by the caller's key
  * object (not its string form, so a hit builds no string). Each entry expires at its own
- * {@link L1Entry#expiresAt()}. Maintenance runs on the calling threads, so nothing here needs a pool.
+ * {@link L1Entry#expiresAt()}. Maintenance (eviction, expiry, the removal listener) runs on Caffeine's default
+ * executor, as in a cache a user builds: a hit never drains Caffeine's buffers on the caller's thread.
  *
  * <p>An index from each entry's string form to the entry lets an invalidation from another node, which
  * names keys by their string form, find the entry to drop. The index is written inside the
@@ -29,7 +30,6 @@ public final class LocalTier {
     public LocalTier(ResolvedOptions options, CacheClock clock, LongConsumer onEviction) {
         Caffeine<Object, Object> builder = Caffeine.newBuilder()
                 .ticker(clock::nanoTime)
-                .executor(Runnable::run)
                 .evictionListener((Object key, Object value, RemovalCause cause) -> {
                     if (cause.wasEvicted()) {
                         onEviction.accept(1);

@@ -143,7 +143,21 @@ public final class FaultProxy implements AutoCloseable {
         void commands(long n) {
             commands.addAndGet(n);
         }
+
+        /** Every command clients sent, as text (bounded: the oldest go past {@link #LOG_SIZE}). */
+        private final java.util.concurrent.ConcurrentLinkedDeque<String> log = new java.util.concurrent.ConcurrentLinkedDeque<>();
+        private final AtomicLong logged = new AtomicLong();
+
+        void logged(String command) {
+            log.addLast(command);
+            if (logged.incrementAndGet() > LOG_SIZE) {
+                log.pollFirst();
+            }
+        }
     }
+
+    /** How many commands {@link #commandLog()} keeps, the newest. */
+    static final int LOG_SIZE = 10_000;
 
     private final String targetHost;
     private final int targetPort;
@@ -303,6 +317,15 @@ public final class FaultProxy implements AutoCloseable {
      */
     public long commandsReceived() {
         return counters.commands.get();
+    }
+
+    /**
+     * @return the newest commands clients sent through the proxy (at most 10 000), oldest first, each as its elements read
+     *         as ISO-8859-1 and separated by spaces, cut at 300 characters (for example {@code GETRANGE ns:e:{c:k} 0 4194304});
+     *         an array command is logged once it has fully arrived
+     */
+    public java.util.List<String> commandLog() {
+        return java.util.List.copyOf(counters.log);
     }
 
     /** Stops listening and closes every connection; idempotent. */

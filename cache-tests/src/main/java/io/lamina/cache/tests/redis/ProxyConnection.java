@@ -27,7 +27,7 @@ final class ProxyConnection {
         this.server = server;
         this.onEnd = onEnd;
         this.rules = rules;
-        RespCommandCounter commands = new RespCommandCounter();
+        RespCommandCounter commands = new RespCommandCounter(counters::logged);
         this.up = new ProxyPipe(client, server, () -> rules.mode(FaultProxy.Direction.CLIENT_TO_SERVER),
                 listener(FaultProxy.Direction.CLIENT_TO_SERVER, counters, commands));
         this.down = new ProxyPipe(server, client, () -> rules.mode(FaultProxy.Direction.SERVER_TO_CLIENT),

@@ -3,9 +3,25 @@ package io.lamina.cache.tests.redis;
 /**
  * Counts the commands in a client's byte stream to Redis, fed chunk by chunk as they arrive: each
  * top-level RESP array ({@code *N} followed by N bulk strings) is one command, and so is each inline
- * command (a bare line such as {@code PING\r\n}). Not thread-safe: one reader feeds it.
+ * command (a bare line such as {@code PING\r\n}). With a log, each complete array command is also handed to it as
+ * text: its elements read as ISO-8859-1, separated by spaces, at most {@link #LOGGED} characters. Not thread-safe: one
+ * reader feeds it.
  */
 final class RespCommandCounter {
+
+    /** The longest command text handed to the log. */
+    static final int LOGGED = 300;
+
+    private final java.util.function.Consumer<String> log;
+    private final StringBuilder text = new StringBuilder();
+
+    RespCommandCounter() {
+        this(null);
+    }
+
+    RespCommandCounter(java.util.function.Consumer<String> log) {
+        this.log = log;
+    }
 
     private enum State { TOP, INLINE, ARRAY_LENGTH, ELEMENT_TYPE, ELEMENT_LINE, BULK_LENGTH, BULK_BODY }
 
@@ -27,6 +43,13 @@ final class RespCommandCounter {
         while (i < end) {
             if (state == State.BULK_BODY) {
                 int skip = (int) Math.min(bodyLeft, end - i);
+                if (log != null) {
+                    // the element's bytes, without its CRLF (the last two of the body)
+                    int data = (int) Math.max(0, Math.min(skip, bodyLeft - 2));
+                    for (int k = i; k < i + data && text.length() < LOGGED; k++) {
+                        text.append((char) (bytes[k] & 0xff));
+                    }
+                }
                 i += skip;
                 bodyLeft -= skip;
                 if (bodyLeft == 0) {
@@ -73,6 +96,7 @@ final class RespCommandCounter {
                     long value = negative ? -number : number;
                     if (state == State.ARRAY_LENGTH) {
                         commands++;
+                        text.setLength(0);
                         elementsLeft = value;
                         state = value > 0 ? State.ELEMENT_TYPE : State.TOP;
                     } else if (value < 0) {
@@ -95,6 +119,16 @@ final class RespCommandCounter {
 
     private void elementDone() {
         elementsLeft--;
-        state = elementsLeft > 0 ? State.ELEMENT_TYPE : State.TOP;
+        if (elementsLeft > 0) {
+            if (log != null && text.length() < LOGGED) {
+                text.append(' ');
+            }
+            state = State.ELEMENT_TYPE;
+        } else {
+            state = State.TOP;
+            if (log != null) {
+                log.accept(text.toString());
+            }
+        }
     }
 }

@@ -68,6 +68,7 @@ class FaultProxyTest {
                     () -> proxy.bytesForwarded(Direction.CLIENT_TO_SERVER) == sent ? null
                             : proxy.bytesForwarded(Direction.CLIENT_TO_SERVER) + " bytes counted", () -> "");
             assertThat(proxy.commandsReceived()).isEqualTo(3);
+            assertThat(proxy.commandLog()).as("each command as text, in order").containsExactly("PING", "PING", "ECHO hello");
             long replies = "+PONG\r\n".length() * 2 + "$5\r\nhello\r\n".length();
             Waits.until(Duration.ofSeconds(5), "the proxy to count the replies",
                     () -> proxy.bytesForwarded(Direction.SERVER_TO_CLIENT) == replies ? null
