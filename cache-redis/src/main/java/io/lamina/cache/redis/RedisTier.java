@@ -131,10 +131,13 @@ public final class RedisTier implements RemoteTier {
             this.lettuce = CompletableFuture.completedFuture(buildClient(b, uris));
         }
         this.routes = topology == Topology.CLUSTER ? Routes.whenBuilt(lettuce.thenApply(Connections::routes)) : Routes.single();
-        this.store = new LettuceStore(() -> lettuce.thenCompose(c -> c.data().get()), Connections::commandsOf, guard, routes,
-                recent, b.commandTimeout, b.maxValueSize);
-        this.bus = new RedisBus(lettuce.thenApply(Connections::client), () -> lettuce.thenCompose(c -> c.subscriber().get()),
-                store::publish, recent, store::reconnectPublisher);
+        // started in the background, connections are opened on the timer too: the first one loads most of Netty's and
+        // Lettuce's connection classes (about as long as building the client), which must not land on the caller
+        java.util.concurrent.Executor opener = b.backgroundStart && b.lettuce == null ? timer : Runnable::run;
+        this.store = new LettuceStore(() -> lettuce.thenComposeAsync(c -> c.data().get(), opener), Connections::commandsOf,
+                guard, routes, recent, b.commandTimeout, b.maxValueSize);
+        this.bus = new RedisBus(lettuce.thenApply(Connections::client),
+                () -> lettuce.thenComposeAsync(c -> c.subscriber().get(), opener), store::publish, recent, store::reconnectPublisher);
         if (b.redisson != null) {
             this.redisson = RedissonLauncher.of(b.redisson);
         } else {

@@ -27,8 +27,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * {@code RedisTier.Builder.backgroundStart}: {@code build()} returns before Lettuce's client exists, calls made at
- * once wait for it and then reach Redis, and a tier closed while starting leaves no start thread behind.
+ * {@code RedisTier.Builder.backgroundStart}: calls made right after {@code build()} wait for the client and then reach
+ * Redis, two nodes starting at once share entries through it, an unreachable Redis costs misses within the timeouts,
+ * and a tier closed while starting leaves no start thread behind.
  */
 @RedisTest(owned = true)
 @Timeout(60)
@@ -75,10 +76,9 @@ class BackgroundStartIT {
     }
 
     @Test
-    void buildReturnsWhileTheClientIsStarting_andCallsMadeAtOnceWaitForIt() throws Exception {
+    void callsMadeRightAfterBuild_waitForTheClient_andReachRedis() throws Exception {
         RedisTier tier = tier(redis.uri());
-        // built on the start thread: the caller got the tier back before the client existed
-        assertThat(tier.isStarting()).as("build() returned before Lettuce's client was built").isTrue();
+        // no assertion on isStarting() here: in a warm JVM the start thread may be done before build() returns
         io.lamina.cache.spi.RemoteKey key = new io.lamina.cache.spi.RemoteKey(namespace, "c", "k");
         tier.put(key, new byte[] {1, 2, 3}, Duration.ofMinutes(1)).toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertThat(tier.get(key).toCompletableFuture().get(10, TimeUnit.SECONDS)).containsExactly(1, 2, 3);
