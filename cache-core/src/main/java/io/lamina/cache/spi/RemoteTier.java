@@ -146,6 +146,14 @@ public interface RemoteTier extends AutoCloseable {
     boolean isAvailable();
 
     /**
+     * Whether the tier is still building its clients (a Redis tier started in the background): calls made meanwhile
+     * wait for it, within the caller's timeouts, or fail as misses. Cheap; no I/O. Default false.
+     */
+    default boolean isStarting() {
+        return false;
+    }
+
+    /**
      * The circuit breaker's state now, for metrics. Cheap; no I/O. The default derives it from {@link #isAvailable()}
      * (an implementation without a half-open state reports {@code CLOSED} or {@code OPEN}).
      */

@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -83,7 +84,10 @@ public final class RedisTier implements RemoteTier {
     private final Duration lockLease;
     private final ScheduledExecutorService timer;
     private final ThreadPoolExecutor lockThreads;
-    private final List<AutoCloseable> owned = new ArrayList<>();
+    /** Lettuce's client and connections: built by the constructor, or by a thread of its own ({@link Builder#backgroundStart}). */
+    private final CompletableFuture<Connections> lettuce;
+    /** What this tier built, closed in this order; added to by the start thread too. */
+    private final List<AutoCloseable> owned = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final java.util.concurrent.atomic.LongAdder failoverReplays = new java.util.concurrent.atomic.LongAdder();
 
@@ -103,30 +107,37 @@ public final class RedisTier implements RemoteTier {
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "lamina-redis-timer-"));
         this.lockThreads = new ThreadPoolExecutor(0, 64, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 r -> daemon(r, "lamina-redis-lock-"), new ThreadPoolExecutor.CallerRunsPolicy());
-        AbstractRedisClient client = b.lettuce;
-        Connections.Options options = null;
-        if (client == null) {
-            ClientResources resources = DefaultClientResources.builder()
-                    .ioThreadPoolSize(2)
-                    .computationThreadPoolSize(2)
-                    // capped at 500 ms and jittered (so nodes do not reconnect in lockstep): a restarted Redis is
-                    // reconnected within about half a second, and L2 used again well within 2 s (RedisRestartIT)
-                    .reconnectDelay(Delay.equalJitter(Duration.ofMillis(20), Duration.ofMillis(500), 2, TimeUnit.MILLISECONDS))
-                    .build();
-            owned.add(() -> resources.shutdown(0, 2, TimeUnit.SECONDS));
-            client = b.cluster ? RedisClusterClient.create(resources, uris) : RedisClient.create(resources);
-            AbstractRedisClient built = client;
-            owned.add(0, () -> built.shutdown(0, 2, TimeUnit.SECONDS));
-            io.lettuce.core.SslOptions ssl = b.trustedCertificates == null ? io.lettuce.core.SslOptions.create()
-                    : io.lettuce.core.SslOptions.builder().jdkSslProvider().trustManager(TrustFiles.trustManagers(b.trustedCertificates)).build();
-            options = new Connections.Options(b.connectTimeout, b.commandTimeout, b.requestQueueSize, ssl, b.topologyRefresh);
-        }
-        Connections connections = Connections.of(topology, client, uris, options);
         RecentWrites recent = new RecentWrites(b.failoverReplay, 10_000, System::nanoTime);
-        this.routes = connections.routes();
-        this.store = new LettuceStore(connections.data(), Connections::commandsOf, guard, routes, recent, b.commandTimeout,
-                b.maxValueSize);
-        this.bus = new RedisBus(client, connections.subscriber(), store::publish, recent, store::reconnectPublisher);
+        if (b.lettuce != null) {
+            this.lettuce = CompletableFuture.completedFuture(Connections.of(topology, b.lettuce, uris, null));
+        } else if (b.backgroundStart) {
+            this.lettuce = new CompletableFuture<>();
+            Thread starter = new Thread(() -> {
+                try {
+                    Connections built = buildClient(b, uris);
+                    if (closed.get()) {
+                        closeOwned();   // close() ran meanwhile and gave up waiting for this
+                    }
+                    lettuce.complete(built);
+                } catch (RuntimeException | Error e) {
+                    LOG.log(System.Logger.Level.ERROR, "building the Redis client failed; the tier stays unavailable"
+                            + " (every call is a miss)", e);
+                    lettuce.completeExceptionally(e);
+                }
+            }, "lamina-redis-start");
+            starter.setDaemon(true);
+            starter.start();
+        } else {
+            this.lettuce = CompletableFuture.completedFuture(buildClient(b, uris));
+        }
+        this.routes = topology == Topology.CLUSTER ? Routes.whenBuilt(lettuce.thenApply(Connections::routes)) : Routes.single();
+        // started in the background, connections are opened on the timer too: the first one loads most of Netty's and
+        // Lettuce's connection classes (about as long as building the client), which must not land on the caller
+        java.util.concurrent.Executor opener = b.backgroundStart && b.lettuce == null ? timer : Runnable::run;
+        this.store = new LettuceStore(() -> lettuce.thenComposeAsync(c -> c.data().get(), opener), Connections::commandsOf,
+                guard, routes, recent, b.commandTimeout, b.maxValueSize);
+        this.bus = new RedisBus(lettuce.thenApply(Connections::client),
+                () -> lettuce.thenComposeAsync(c -> c.subscriber().get(), opener), store::publish, recent, store::reconnectPublisher);
         if (b.redisson != null) {
             this.redisson = RedissonLauncher.of(b.redisson);
         } else {
@@ -141,10 +152,50 @@ public final class RedisTier implements RemoteTier {
                     b.connectTimeout.multipliedBy(4).plusSeconds(5));
         }
         this.lock = new RedissonDistributedLock(redisson, guard, routes, lockThreads, b.commandTimeout);
-        owned.add(connections.onPrimariesChanged(this::afterFailover));
+        // at once when the client was built above, else on the start thread once it is
+        lettuce.thenAccept(c -> listen(c, uris.get(0), b.topologyRefresh));
+        store.connectEagerly();
+        long every = Math.max(1, b.linkCheck.toMillis() / 3);
+        Duration pingTimeout = Duration.ofMillis(every);
+        timer.scheduleWithFixedDelay(() -> store.checkLinks(b.linkCheck, pingTimeout).whenComplete((reopened, failure) -> {
+            if (reopened != null && reopened > 0) {
+                LOG.log(System.Logger.Level.WARNING, reopened + " Redis connection(s) answered nothing for " + b.linkCheck
+                        + " and were reopened");
+            }
+        }), every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Lettuce's resources (event loops, timers, the event bus) and client, with Lamina's options: about a second of
+     * class loading and thread start-up on a cold JVM, which {@link Builder#backgroundStart} moves off the caller.
+     * What it builds is closed by {@link #close()}.
+     */
+    private Connections buildClient(Builder b, List<RedisURI> uris) {
+        ClientResources resources = DefaultClientResources.builder()
+                .ioThreadPoolSize(2)
+                .computationThreadPoolSize(2)
+                // capped at 500 ms and jittered (so nodes do not reconnect in lockstep): a restarted Redis is
+                // reconnected within about half a second, and L2 used again well within 2 s (RedisRestartIT)
+                .reconnectDelay(Delay.equalJitter(Duration.ofMillis(20), Duration.ofMillis(500), 2, TimeUnit.MILLISECONDS))
+                .build();
+        owned.add(() -> resources.shutdown(0, 2, TimeUnit.SECONDS));
+        AbstractRedisClient client = b.cluster ? RedisClusterClient.create(resources, uris) : RedisClient.create(resources);
+        owned.add(0, () -> client.shutdown(0, 2, TimeUnit.SECONDS));
+        io.lettuce.core.SslOptions ssl = b.trustedCertificates == null ? io.lettuce.core.SslOptions.create()
+                : io.lettuce.core.SslOptions.builder().jdkSslProvider().trustManager(TrustFiles.trustManagers(b.trustedCertificates)).build();
+        return Connections.of(topology, client, uris, new Connections.Options(b.connectTimeout, b.commandTimeout,
+                b.requestQueueSize, ssl, b.topologyRefresh));
+    }
+
+    /** What the tier listens to on the Lettuce client: failovers, reconnects, and on Sentinel the primary's switches. */
+    private void listen(Connections connections, RedisURI uri, Duration topologyRefresh) {
+        if (closed.get()) {
+            return;
+        }
+        owned.add(0, connections.onPrimariesChanged(this::afterFailover));
         // a reconnect ends the data breakers' open period at once, but only once the data connection is open: the
         // subscriber's reconnect alone would send probes on a data connection still down, and re-open them
-        var reconnects = client.getResources().eventBus().get()
+        var reconnects = connections.client().getResources().eventBus().get()
                 .filter(io.lettuce.core.event.connection.ConnectionActivatedEvent.class::isInstance)
                 .subscribe(e -> {
                     try {
@@ -155,22 +206,13 @@ public final class RedisTier implements RemoteTier {
                 });
         owned.add(0, reconnects::dispose);
         if (topology == Topology.SENTINEL) {
-            SentinelWatch watch = new SentinelWatch((RedisClient) client, uris.get(0), b.topologyRefresh, timer,
+            SentinelWatch watch = new SentinelWatch((RedisClient) connections.client(), uri, topologyRefresh, timer,
                     primary -> {
                         store.reconnect().thenCompose(v -> replay()).exceptionally(e -> null);
                         bus.resubscribe();
                     });
             owned.add(0, watch);
         }
-        store.connectEagerly();
-        long every = Math.max(1, b.linkCheck.toMillis() / 3);
-        Duration pingTimeout = Duration.ofMillis(every);
-        timer.scheduleWithFixedDelay(() -> store.checkLinks(b.linkCheck, pingTimeout).whenComplete((reopened, failure) -> {
-            if (reopened != null && reopened > 0) {
-                LOG.log(System.Logger.Level.WARNING, reopened + " Redis connection(s) answered nothing for " + b.linkCheck
-                        + " and were reopened");
-            }
-        }), every, every, TimeUnit.MILLISECONDS);
     }
 
     /** Half-opens the open data breakers once the data connection is open; checks again every 20 ms, {@code tries} times. */
@@ -337,6 +379,15 @@ public final class RedisTier implements RemoteTier {
         return guard.states();
     }
 
+    /**
+     * Whether the Lettuce client is still being built ({@link Builder#backgroundStart}): calls made meanwhile wait for
+     * it, as they wait for a first connection, within the caller's timeouts.
+     */
+    @Override
+    public boolean isStarting() {
+        return !lettuce.isDone();
+    }
+
     /** STANDALONE, SENTINEL or CLUSTER. */
     public String topology() {
         return topology.name();
@@ -386,13 +437,14 @@ public final class RedisTier implements RemoteTier {
             bus.close();
             store.close();
             redisson.close();
-            for (AutoCloseable c : owned) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    LOG.log(System.Logger.Level.DEBUG, "closing a Redis client failed", e);
-                }
+            try {
+                lettuce.get(5, TimeUnit.SECONDS);   // a client still being built is closed when it is (see the start thread)
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // failed to build: closes what it had built; still building: closed by the start thread
             }
+            closeOwned();
         }, "lamina-redis-close");
         closer.setDaemon(true);
         closer.start();
@@ -405,6 +457,19 @@ public final class RedisTier implements RemoteTier {
         lockThreads.shutdown();
         if (closer.isAlive()) {
             LOG.log(System.Logger.Level.WARNING, "closing the Redis tier took over 10 s; left its clients to finish in the background");
+        }
+    }
+
+    /** Closes what this tier built so far; each once. */
+    private void closeOwned() {
+        for (AutoCloseable c : owned) {
+            if (owned.remove(c)) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.log(System.Logger.Level.DEBUG, "closing a Redis client failed", e);
+                }
+            }
         }
     }
 
@@ -431,6 +496,7 @@ public final class RedisTier implements RemoteTier {
         private Duration failoverReplay = Duration.ofSeconds(10);
         private Duration linkCheck = Duration.ofSeconds(3);
         private int maxValueSize = 4 * 1024 * 1024;
+        private boolean backgroundStart;
 
         private Builder() {
         }
@@ -502,6 +568,19 @@ public final class RedisTier implements RemoteTier {
                 throw new IllegalArgumentException("maxValueSize must be in [1024, 536870912] bytes, got " + bytes);
             }
             this.maxValueSize = bytes;
+            return this;
+        }
+
+        /**
+         * Build Lettuce's client on a thread of its own, so that {@link #build()} returns in milliseconds instead of
+         * spending about a second (on a cold JVM) on class loading and event-loop start-up; the lock client (Redisson) is
+         * built in the background either way. Calls made before the client is ready wait for it as they wait for a
+         * first connection; the template bounds that wait by its timeouts and serves such calls as misses, as it does
+         * while Redis is down. {@link RedisTier#isStarting()} tells. Default false: built by {@code build()}. Spring
+         * Boot's auto-configuration sets it.
+         */
+        public Builder backgroundStart(boolean background) {
+            this.backgroundStart = background;
             return this;
         }
 

@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  */
 public final class RedisBus implements InvalidationBus, AutoCloseable {
 
-    private final AbstractRedisClient client;
+    private final CompletableFuture<? extends AbstractRedisClient> client;
     private final Supplier<CompletionStage<StatefulRedisPubSubConnection<byte[], byte[]>>> connector;
     private final BiFunction<byte[], byte[], CompletableFuture<Long>> publisher;
     private final RecentWrites recent;
@@ -38,14 +38,19 @@ public final class RedisBus implements InvalidationBus, AutoCloseable {
     private volatile Listener listener;
     private volatile boolean closed;
 
-    public RedisBus(AbstractRedisClient client, Supplier<CompletionStage<StatefulRedisPubSubConnection<byte[], byte[]>>> connector,
+    /** @param client the Lettuce client, or the stage that gives it once it is built */
+    public RedisBus(CompletableFuture<? extends AbstractRedisClient> client, Supplier<CompletionStage<StatefulRedisPubSubConnection<byte[], byte[]>>> connector,
             BiFunction<byte[], byte[], CompletableFuture<Long>> publisher, RecentWrites recent, Runnable reconnectPublisher) {
         this.client = client;
         this.connector = connector;
         this.publisher = publisher;
         this.recent = recent;
         this.reconnectPublisher = reconnectPublisher;
-        client.addListener(stateListener);
+        client.thenAccept(c -> {
+            if (!closed) {
+                c.addListener(stateListener);
+            }
+        });
     }
 
     @Override
@@ -138,7 +143,10 @@ public final class RedisBus implements InvalidationBus, AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        client.removeListener(stateListener);
+        AbstractRedisClient built = client.isDone() && !client.isCompletedExceptionally() ? client.join() : null;
+        if (built != null) {
+            built.removeListener(stateListener);
+        }
         StatefulRedisPubSubConnection<byte[], byte[]> c = connection;
         if (c != null) {
             c.close();

@@ -87,6 +87,35 @@ public interface Routes {
         };
     }
 
+    /**
+     * The cluster routes of a client still being built ({@code RedisTier.Builder.backgroundStart}): every key takes
+     * the {@link Guard#DATA} route until it is, and is grouped by its slot all along.
+     */
+    static Routes whenBuilt(java.util.concurrent.CompletableFuture<Routes> built) {
+        return new Routes() {
+            private Routes now() {
+                return built.isDone() && !built.isCompletedExceptionally() ? built.join() : null;
+            }
+
+            @Override
+            public String data(byte[] key) {
+                Routes r = now();
+                return r == null ? Guard.DATA : r.data(key);
+            }
+
+            @Override
+            public int group(byte[] key) {
+                return SlotHash.getSlot(key);
+            }
+
+            @Override
+            public Set<String> live() {
+                Routes r = now();
+                return r == null ? Set.of(Guard.DATA) : r.live();
+            }
+        };
+    }
+
     private static String name(RedisURI uri) {
         return uri.getHost() + ":" + uri.getPort();
     }

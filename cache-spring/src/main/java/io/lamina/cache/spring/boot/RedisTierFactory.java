@@ -3,7 +3,10 @@ package io.lamina.cache.spring.boot;
 import io.lamina.cache.redis.RedisTier;
 import java.nio.file.Path;
 
-/** Builds a {@link RedisTier} from resolved settings. Loaded only when cache-redis is on the classpath. */
+/**
+ * Builds a {@link RedisTier} from resolved settings, started in the background ({@link RedisTier.Builder#backgroundStart}).
+ * Loaded only when cache-redis is on the classpath.
+ */
 final class RedisTierFactory {
 
     private RedisTierFactory() {
@@ -11,7 +14,8 @@ final class RedisTierFactory {
 
     /** @throws IllegalArgumentException naming the property that holds a malformed URI or certificate file */
     static RedisTier build(LaminaRedisSettings s) {
-        RedisTier.Builder b = RedisTier.builder();
+        // the context goes on starting while Lettuce's client is built; the template serves from L1 until it is ready
+        RedisTier.Builder b = RedisTier.builder().backgroundStart(true);
         TemplateFromProperties.apply(s.source(), () -> {
             if (s.cluster()) {
                 b.cluster(s.uris());

@@ -73,7 +73,9 @@ public final class LaminaHealth {
         details.put("lockBreaker", node.lockBreakerState().name());
         details.put("replayPending", node.replaysPending());   // invalidations Redis did not take, not yet replayed
         String reason = null;
-        if (!tier.isAvailable()) {
+        if (tier.isStarting()) {
+            reason = "the Redis client is still starting: reads are served from L1 and the loaders until it is ready";
+        } else if (!tier.isAvailable()) {
             reason = "the circuit breaker is " + node.breakerState().name()
                     + ": Redis calls are not sent; reads are served from L1 and the loaders";
         } else {
