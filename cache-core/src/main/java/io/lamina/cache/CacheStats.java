@@ -22,11 +22,11 @@ package io.lamina.cache;
  * @param refreshesCompleted background refreshes that stored a new value (or found one another node stored)
  * @param refreshesFailed    background refreshes whose loader failed (the current value stays)
  * @param refreshesRejected  refreshes the bounded refresh pool had no room for
- * @param refreshesSkipped   refreshes left to another node that held the key's lock
+ * @param refreshesSkipped   refreshes left to another node that held the key's fill lease
  * @param loadTimeouts       loads that ran past the soft or hard timeout
- * @param lockWaits          misses that found the key's lock held by another node, waited, and got it
- * @param lockTimeouts       misses that found the key's lock held and gave up after {@code lockWait}
- * @param totalLockWaitNanos time misses spent waiting for another node's lock (both of the above)
+ * @param lockWaits          misses that found another node loading the key (its fill lease), waited, and got its value
+ * @param lockTimeouts       misses that found another node loading the key and gave up after {@code lockWait}
+ * @param totalLockWaitNanos time misses spent waiting for another node's load (both of the above)
  * @param unaskedKeys        keys a {@code rememberAll} loader returned without being asked for them (ignored)
  * @param shapeMismatches    stored entries written with another shape of the value's type (another version of the
  *                           class: another codec fingerprint), treated as misses and reloaded; counted on every read

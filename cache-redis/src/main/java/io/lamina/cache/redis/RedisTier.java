@@ -9,8 +9,10 @@ import io.lamina.cache.redis.internal.RecentWrites;
 import io.lamina.cache.redis.internal.RedisBus;
 import io.lamina.cache.redis.internal.RedisUris;
 import io.lamina.cache.redis.internal.RedissonConfigs;
-import io.lamina.cache.redis.internal.RedissonDistributedLock;
+import io.lamina.cache.redis.internal.NoWaitLock;
 import io.lamina.cache.redis.internal.RedissonLauncher;
+import io.lamina.cache.redis.internal.RedissonTierLock;
+import io.lamina.cache.redis.internal.TierLock;
 import io.lamina.cache.redis.internal.Routes;
 import io.lamina.cache.redis.internal.SentinelWatch;
 import io.lamina.cache.redis.internal.Topology;
@@ -41,7 +43,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 
 /**
@@ -76,8 +77,7 @@ public final class RedisTier implements RemoteTier {
     private final Topology topology;
     private final LettuceStore store;
     private final RedisBus bus;
-    private final RedissonDistributedLock lock;
-    private final RedissonLauncher redisson;
+    private final TierLock lock;
     private final Guard guard;
     private final Routes routes;
     private final Duration commandTimeout;
@@ -138,20 +138,9 @@ public final class RedisTier implements RemoteTier {
                 guard, routes, recent, b.commandTimeout, b.maxValueSize);
         this.bus = new RedisBus(lettuce.thenApply(Connections::client),
                 () -> lettuce.thenComposeAsync(c -> c.subscriber().get(), opener), store::publish, recent, store::reconnectPublisher);
-        if (b.redisson != null) {
-            this.redisson = RedissonLauncher.of(b.redisson);
-        } else {
-            RedisUris.Credentials written = RedisUris.credentials(b.uris.get(0));
-            RedissonConfigs.Settings settings = new RedissonConfigs.Settings(topology, uris,
-                    b.username != null ? b.username : written.username(),
-                    b.password != null ? new String(b.password) : written.password(),
-                    b.sentinelUsername, b.sentinelPassword == null ? null : new String(b.sentinelPassword),
-                    b.commandTimeout, b.connectTimeout, b.lockLease, b.topologyRefresh,
-                    b.trustedCertificates == null ? null : TrustFiles.trustManagers(b.trustedCertificates), b.linkCheck);
-            this.redisson = RedissonLauncher.start(() -> Redisson.create(RedissonConfigs.of(settings)),
-                    b.connectTimeout.multipliedBy(4).plusSeconds(5));
-        }
-        this.lock = new RedissonDistributedLock(redisson, guard, routes, lockThreads, b.commandTimeout);
+        // Redisson is optional: without it a miss that finds another node's lease polls Redis instead of waiting on the
+        // lock's channel; with it, its client is built only once a miss goes to Redis (never at startup)
+        this.lock = b.redisson != null || TierLock.redissonPresent() ? redissonLock(b, topology, uris) : new NoWaitLock();
         // at once when the client was built above, else on the start thread once it is
         lettuce.thenAccept(c -> listen(c, uris.get(0), b.topologyRefresh));
         store.connectEagerly();
@@ -163,6 +152,26 @@ public final class RedisTier implements RemoteTier {
                         + " and were reopened");
             }
         }), every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The lock on Redisson: on the client handed in, else on one built on demand, in the background. No Redisson type
+     * appears in this class's own signatures (frameworks introspect it, and Redisson may be absent): the lock's class
+     * holds them.
+     */
+    private TierLock redissonLock(Builder b, Topology topology, List<RedisURI> uris) {
+        RedissonConfigs.Settings settings = null;
+        if (b.redisson == null) {
+            RedisUris.Credentials written = RedisUris.credentials(b.uris.get(0));
+            settings = new RedissonConfigs.Settings(topology, uris,
+                    b.username != null ? b.username : written.username(),
+                    b.password != null ? new String(b.password) : written.password(),
+                    b.sentinelUsername, b.sentinelPassword == null ? null : new String(b.sentinelPassword),
+                    b.commandTimeout, b.connectTimeout, b.lockLease, b.topologyRefresh,
+                    b.trustedCertificates == null ? null : TrustFiles.trustManagers(b.trustedCertificates), b.linkCheck);
+        }
+        return RedissonTierLock.create(b.redisson, settings, b.connectTimeout.multipliedBy(4).plusSeconds(5), guard, routes,
+                lockThreads, b.commandTimeout);
     }
 
     /**
@@ -265,6 +274,7 @@ public final class RedisTier implements RemoteTier {
 
     @Override
     public CompletionStage<LeaseResult> getOrLease(RemoteKey key, String token, Duration leaseTtl, boolean onlyIfFree) {
+        lock.missed();
         return store.getOrLease(key, token, leaseTtl, onlyIfFree);
     }
 
@@ -436,7 +446,7 @@ public final class RedisTier implements RemoteTier {
         Thread closer = new Thread(() -> {
             bus.close();
             store.close();
-            redisson.close();
+            lock.close();
             try {
                 lettuce.get(5, TimeUnit.SECONDS);   // a client still being built is closed when it is (see the start thread)
             } catch (InterruptedException e) {

@@ -38,6 +38,7 @@ public final class RedissonLauncher implements AutoCloseable {
     /** A client the caller built and owns; never closed here. */
     public static RedissonLauncher of(RedissonClient given) {
         RedissonLauncher l = new RedissonLauncher(() -> given, false, Duration.ZERO);
+        l.started.set(true);
         l.ready.complete(given);
         return l;
     }
@@ -45,15 +46,33 @@ public final class RedissonLauncher implements AutoCloseable {
     /** Starts creating a client now, in the background. */
     public static RedissonLauncher start(Supplier<RedissonClient> factory, Duration attemptTimeout) {
         RedissonLauncher l = new RedissonLauncher(factory, true, attemptTimeout);
-        l.attempt(0);
+        l.ensureStarted();
         return l;
     }
+
+    /**
+     * Creates the client only once {@link #ensureStarted()} is called (or a client is asked for), then as {@link #start}:
+     * in the background, retrying. A tier whose misses never meet another node's lease never builds it.
+     */
+    public static RedissonLauncher onDemand(Supplier<RedissonClient> factory, Duration attemptTimeout) {
+        return new RedissonLauncher(factory, true, attemptTimeout);
+    }
+
+    /** Starts creating the client in the background if that has not started yet. Cheap; idempotent. */
+    public void ensureStarted() {
+        if (!started.get() && started.compareAndSet(false, true)) {
+            attempt(0);
+        }
+    }
+
+    private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** The client; before it is ready, a stage that waits for it at most {@code maxWait}, then fails. */
     public CompletableFuture<RedissonClient> client(Duration maxWait) {
         if (ready.isDone()) {
             return ready;
         }
+        ensureStarted();
         if (closed) {
             return CompletableFuture.failedFuture(new RemoteUnavailableException("the Redis tier is closed"));
         }

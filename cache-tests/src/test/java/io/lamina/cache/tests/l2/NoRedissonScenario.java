@@ -1,0 +1,82 @@
+package io.lamina.cache.tests.l2;
+
+import io.lamina.cache.CacheOptions;
+import io.lamina.cache.CacheTemplate;
+import io.lamina.cache.redis.RedisTier;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What {@link WithoutRedissonIT} runs in a class loader without Redisson: two nodes, a miss that finds the other node's
+ * fill lease, an invalidation seen by the other node, a batch. Returns what it saw, as {@code name=value} pairs.
+ */
+public final class NoRedissonScenario {
+
+    private NoRedissonScenario() {
+    }
+
+    public static Map<String, String> run(String uri, String namespace) throws Exception {
+        Map<String, String> seen = new HashMap<>();
+        RedisTier tierA = RedisTier.create(uri);
+        CacheOptions options = CacheOptions.builder().ttl(Duration.ofMinutes(5)).lockWait(Duration.ofSeconds(5)).build();
+        try (CacheTemplate a = CacheTemplate.builder().namespace(namespace).remote(tierA).defaults(options).build();
+             CacheTemplate b = CacheTemplate.builder().namespace(namespace).remote(RedisTier.create(uri)).defaults(options).build()) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!(a.nodeStats().busHealthy() && b.nodeStats().busHealthy()) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            // a contended miss: a loads slowly; b finds a's lease and waits for a's value in Redis
+            AtomicInteger loads = new AtomicInteger();
+            CountDownLatch loading = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> a.remember("products", 1, String.class, () -> {
+                loads.incrementAndGet();
+                loading.countDown();
+                release.await(10, TimeUnit.SECONDS);
+                return "loaded by a";
+            }));
+            if (!loading.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("a never started loading");
+            }
+            CompletableFuture<String> second = CompletableFuture.supplyAsync(() -> b.remember("products", 1, String.class, () -> {
+                loads.incrementAndGet();
+                return "loaded by b";
+            }));
+            Thread.sleep(200);   // b is polling for a's value meanwhile
+            release.countDown();
+            seen.put("a", first.get(10, TimeUnit.SECONDS));
+            seen.put("b", second.get(10, TimeUnit.SECONDS));
+            seen.put("loads", Integer.toString(loads.get()));
+            seen.put("bLockWaits", Long.toString(b.stats("products").lockWaits()));
+
+            // an invalidation from a reaches b's L1
+            a.invalidate("products", 1);
+            String after = null;
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (System.nanoTime() < deadline && !"reloaded".equals(after)) {
+                after = b.remember("products", 1, String.class, () -> "reloaded");
+                Thread.sleep(10);
+            }
+            seen.put("afterInvalidate", after);
+
+            // a batch on b, then read by a from Redis
+            Map<Integer, String> page = b.rememberAll("products", List.of(10, 11, 12), String.class, missing -> {
+                Map<Integer, String> rows = new HashMap<>();
+                missing.forEach(id -> rows.put(id, "row" + id));
+                return rows;
+            });
+            Map<Integer, String> again = a.rememberAll("products", List.of(10, 11, 12), String.class, missing -> Map.of());
+            seen.put("page", page.toString());
+            seen.put("pageFromRedis", again.toString());
+            seen.put("l2Errors", Long.toString(a.stats("products").l2Errors() + b.stats("products").l2Errors()));
+            seen.put("lockBreakers", tierA.breakerStates().toString());
+        }
+        return seen;
+    }
+}
