@@ -312,7 +312,7 @@ public final class NamedCache {
         io.lamina.cache.internal.load.Mailbox box = new io.lamina.cache.internal.load.Mailbox(context.handoff()::execute);
         BulkPath.Steps steps = new BulkPath.Steps(new io.lamina.cache.internal.load.Handoff(box, true), null,
                 Thread.currentThread(), LoadingKeys.current());
-        return box.drive(chunked(misses, type, raw, loader, steps, new ConcurrentHashMap<>()));
+        return box.drive(chunked(misses, type, raw, loader, steps, new ConcurrentHashMap<>(misses.size())));
     }
 
     /**
@@ -322,7 +322,7 @@ public final class NamedCache {
      */
     public CompletableFuture<java.util.Map<String, Object>> loadAllAsync(java.util.Map<String, Object> misses, Type type, Class<?> raw,
             BulkPath.Invoker loader) {
-        java.util.Map<String, Flight> running = new ConcurrentHashMap<>();
+        java.util.Map<String, Flight> running = new ConcurrentHashMap<>(misses.size());
         CompletableFuture<java.util.Map<String, Object>> load;
         try {
             checkNotLoading(misses);

@@ -51,8 +51,7 @@ public final class TagRegistry {
     private final java.util.concurrent.atomic.LongAdder rejected = new java.util.concurrent.atomic.LongAdder();
     private final Cache<String, TagVersion> versions = Caffeine.newBuilder()
             .weakValues()
-            .executor(Runnable::run)
-            .build();
+            .build();   // maintenance on Caffeine's executor: a lookup never drains its buffers on the caller (every entry read)
 
     /** A registry for an L1-only template. */
     public TagRegistry() {
