@@ -151,7 +151,78 @@ final class BulkPath {
      */
     CompletableFuture<Map<String, Object>> load(Map<String, Object> misses, Type type, Class<?> raw, Invoker loader, Steps steps,
             Map<String, Flight> flights) {
+        return load(misses, type, raw, loader, steps, flights, null, new Call(type, raw, loader, steps, misses.size()));
+    }
+
+    /**
+     * {@link #load}, but the page is read from Redis first, before any key gets its in-flight entry: the keys found there
+     * fresh, with current tags, are served at once (their L1 fill fenced by {@link NamedCache#fillAfterRead}); only the
+     * others are registered and claimed, without reading them again. An L2-resident page then costs one MGET and none of
+     * the per-key bookkeeping of a load (a flight, its map entries, its completion). Concurrent callers of a key being
+     * read this way each read it: a read is cheap, and loads stay single-flight.
+     */
+    CompletableFuture<Map<String, Object>> loadReadFirst(Map<String, Object> misses, Type type, Class<?> raw, Invoker loader,
+            Steps steps, Map<String, Flight> flights) {
         Call call = new Call(type, raw, loader, steps, misses.size());
+        if (remote == null || misses.isEmpty()) {
+            return load(misses, type, raw, loader, steps, flights, null, call);
+        }
+        long fences = cache.fences();
+        long generation = cache.generation();
+        long sequence = cache.context().tags().sequence();
+        List<String> formatted = new ArrayList<>(misses.keySet());
+        List<RemoteKey> keys = new ArrayList<>(formatted.size());
+        for (String f : formatted) {
+            keys.add(new RemoteKey(cache.context().namespace(), cache.name(), f));
+        }
+        CompletableFuture<Void> cacheTag = cache.miss().ensureCacheTag();
+        CompletableFuture<List<byte[]>> read = soft(remote.start(() -> remote.tier().getAll(keys)), "bulk read of " + keys.size() + " keys")
+                .thenCombine(cacheTag, (found, ignored) -> found);
+        return then(call, read, found -> {
+            if (found == null) {
+                return load(misses, type, raw, loader, steps, flights, null, call);   // the read failed: as without it
+            }
+            Decoded[] decoded = new Decoded[found.size()];
+            CompletableFuture<?>[] checks = new CompletableFuture<?>[found.size()];
+            for (int i = 0; i < decoded.length; i++) {
+                decoded[i] = cache.miss().decode(found.get(i), type, raw, keys.get(i));
+                checks[i] = decoded[i] == null ? NOT_VALID : cache.miss().validTags(decoded[i].envelope());
+            }
+            return then(call, CompletableFuture.allOf(checks), ignored -> {
+                long now = cache.context().clock().currentTimeMillis();
+                Map<String, Object> rest = new LinkedHashMap<>();
+                Map<String, Envelope> stale = new HashMap<>();
+                for (int i = 0; i < decoded.length; i++) {
+                    Decoded d = decoded[i];
+                    String f = formatted.get(i);
+                    boolean valid = d != null && Boolean.TRUE.equals(checks[i].join());
+                    if (valid && d.envelope().freshAt(now)) {
+                        cache.stats().l2Hit(d.value() == L1Entry.NULL);
+                        cache.fillAfterRead(misses.get(f), f, d.value(), d.envelope(), fences, generation, sequence);
+                        call.out.put(f, d.value());
+                    } else {
+                        rest.put(f, misses.get(f));
+                        if (valid) {
+                            stale.put(f, d.envelope());
+                        }
+                    }
+                }
+                if (rest.isEmpty()) {
+                    return CompletableFuture.completedFuture(call.out);
+                }
+                return load(rest, type, raw, loader, steps, flights, stale, call);
+            });
+        });
+    }
+
+    private static final CompletableFuture<Boolean> NOT_VALID = CompletableFuture.completedFuture(false);
+
+    /**
+     * @param alreadyRead null, or the page was read from Redis already: the keys are claimed without reading them again,
+     *                    each with its stale entry from that read (those without one are absent)
+     */
+    private CompletableFuture<Map<String, Object>> load(Map<String, Object> misses, Type type, Class<?> raw, Invoker loader,
+            Steps steps, Map<String, Flight> flights, Map<String, Envelope> alreadyRead, Call call) {
         List<Item> registered = new ArrayList<>();
         List<Item> pending = new ArrayList<>();
         Map<String, Flight> joined = new LinkedHashMap<>();
@@ -191,7 +262,7 @@ final class BulkPath {
         }
         CompletableFuture<Void> led;
         try {
-            led = pending.isEmpty() ? DONE : lead(call, pending);
+            led = pending.isEmpty() ? DONE : lead(call, pending, alreadyRead);
         } catch (RuntimeException | Error failure) {
             led = CompletableFuture.failedFuture(failure);
         }
@@ -276,10 +347,16 @@ final class BulkPath {
                 ? CompletableFuture.failedFuture(Failures.unwrap(failure)) : then.apply(value));
     }
 
-    private CompletableFuture<Void> lead(Call call, List<Item> items) {
+    private CompletableFuture<Void> lead(Call call, List<Item> items, Map<String, Envelope> alreadyRead) {
         long start = cache.context().clock().nanoTime();
         if (remote == null) {
             return proceed(call, items, List.of(), start);
+        }
+        if (alreadyRead != null) {
+            for (Item item : items) {
+                item.stale = alreadyRead.get(item.formatted);
+            }
+            return then(call, claim(call, items, NOT_WAITED), split -> proceed(call, split.toLoad(), split.waiting(), start));
         }
         CompletableFuture<Void> cacheTag = cache.miss().ensureCacheTag();
         CompletableFuture<List<byte[]>> read = soft(remote.start(() -> remote.tier().getAll(keysOf(items))), "bulk read of " + items.size() + " keys")

@@ -310,10 +310,15 @@ public final class DefaultCacheTemplate implements CacheTemplate {
         return (missing, ctx) -> any.load(missing, (io.lamina.cache.BulkLoadContext) ctx);
     }
 
+    /** A hash map's initial capacity for {@code n} entries, so that filling it never resizes it. */
+    private static int capacity(int n) {
+        return n < 3 ? 4 : (int) Math.min(1 << 30, n / 0.75f + 1);
+    }
+
     /** The keys of a bulk call by string form, first key object first; checked before any I/O. */
     private java.util.LinkedHashMap<String, Object> uniqueKeys(java.util.Collection<?> keys) {
         Objects.requireNonNull(keys, "keys");
-        java.util.LinkedHashMap<String, Object> unique = new java.util.LinkedHashMap<>();
+        java.util.LinkedHashMap<String, Object> unique = new java.util.LinkedHashMap<>(capacity(keys.size()));
         for (Object key : keys) {
             if (key == null) {
                 throw new NullPointerException("keys holds a null element");
@@ -328,14 +333,17 @@ public final class DefaultCacheTemplate implements CacheTemplate {
         NamedCache cache = cache(cacheName);
         Class<?> raw = Arguments.raw(typeSpec);
         java.util.LinkedHashMap<String, Object> unique = uniqueKeys(keys);
-        java.util.Map<String, Object> values = new java.util.HashMap<>();
-        java.util.LinkedHashMap<String, Object> misses = l1Pass(cache, unique, typeSpec, raw, loader, values);
+        java.util.Map<String, Object> values = new java.util.HashMap<>(capacity(unique.size()));
+        java.util.Map<String, Object> misses = cache.options().l1Enabled() ? l1Pass(cache, unique, typeSpec, raw, loader, values) : unique;
         if (!misses.isEmpty()) {
-            if (cache.options().timed()) {
-                // as remember under a timeout: the loader on the loader pool, so the caller can stop waiting
-                values.putAll(awaitTimed(cache, misses.size(), cache.loadAllAsync(misses, Arguments.type(typeSpec), raw, loader)));
+            java.util.Map<String, Object> loaded = cache.options().timed()
+                    // as remember under a timeout: the loader on the loader pool, so the caller can stop waiting
+                    ? awaitTimed(cache, misses.size(), cache.loadAllAsync(misses, Arguments.type(typeSpec), raw, loader))
+                    : cache.loadAll(misses, Arguments.type(typeSpec), raw, loader);
+            if (values.isEmpty()) {
+                values = loaded;
             } else {
-                values.putAll(cache.loadAll(misses, Arguments.type(typeSpec), raw, loader));
+                values.putAll(loaded);
             }
         }
         return result(cacheName, unique, values, raw);
@@ -374,7 +382,7 @@ public final class DefaultCacheTemplate implements CacheTemplate {
     @SuppressWarnings("unchecked")
     private static <K, V> java.util.Map<K, V> result(String cacheName, java.util.Map<String, Object> unique,
             java.util.Map<String, Object> values, Class<?> raw) {
-        java.util.LinkedHashMap<K, V> out = new java.util.LinkedHashMap<>();
+        java.util.LinkedHashMap<K, V> out = new java.util.LinkedHashMap<>(capacity(unique.size()));
         for (java.util.Map.Entry<String, Object> e : unique.entrySet()) {
             Object v = values.get(e.getKey());
             if (v == null || v == L1Entry.NULL) {

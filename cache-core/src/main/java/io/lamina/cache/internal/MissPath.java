@@ -47,7 +47,14 @@ final class MissPath {
         this.remote = remote;
         this.tokenPrefix = nodeId + ":";
         this.cacheTag = cacheTag(cache.name());
+        this.cacheTagView = cache.context().tags().version(cacheTag);
     }
+
+    /**
+     * This JVM's view of {@link #cacheTag}, held here: every stored entry carries the tag, so every read checks it. The
+     * registry keeps views weakly and forgets a view by resetting it, never by replacing it, so this stays the one view.
+     */
+    private final TagVersion cacheTagView;
 
     /** {@link #cacheTag(String)} of this cache, built once: every stored entry is checked against it. */
     private final String cacheTag;
@@ -303,7 +310,7 @@ final class MissPath {
      */
     CompletableFuture<Void> ensureCacheTag() {
         String tag = cacheTag;
-        TagVersion view = cache.context().tags().version(tag);
+        TagVersion view = cacheTagView;
         if (view.known()) {
             return CompletableFuture.completedFuture(null);
         }
@@ -393,8 +400,9 @@ final class MissPath {
         }
         // the common case first, without allocating: every tag known at least as new as the entry's version
         boolean current = true;
-        for (int i = 0; i < tags.size() && current; i++) {
-            TagVersion view = cache.context().tags().version(tags.get(i));
+        int last = tags.size() - 1;
+        for (int i = 0; i <= last && current; i++) {
+            TagVersion view = i == last ? cacheTagView : cache.context().tags().version(tags.get(i));
             if (!view.known() || view.version() < observedVersions[i]) {
                 current = false;
             } else if (view.version() != observedVersions[i]) {

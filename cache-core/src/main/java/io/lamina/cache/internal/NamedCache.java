@@ -312,7 +312,7 @@ public final class NamedCache {
         io.lamina.cache.internal.load.Mailbox box = new io.lamina.cache.internal.load.Mailbox(context.handoff()::execute);
         BulkPath.Steps steps = new BulkPath.Steps(new io.lamina.cache.internal.load.Handoff(box, true), null,
                 Thread.currentThread(), LoadingKeys.current());
-        return box.drive(chunked(misses, type, raw, loader, steps, new ConcurrentHashMap<>(misses.size())));
+        return box.drive(chunked(misses, type, raw, loader, steps, new ConcurrentHashMap<>(misses.size()), true));
     }
 
     /**
@@ -327,7 +327,7 @@ public final class NamedCache {
         try {
             checkNotLoading(misses);
             BulkPath.Steps steps = new BulkPath.Steps(context.handoff(), context.loaders(), null, LoadingKeys.current());
-            load = chunked(misses, type, raw, loader, steps, running);
+            load = chunked(misses, type, raw, loader, steps, running, false);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -342,9 +342,9 @@ public final class NamedCache {
 
     /** Loads in groups of at most {@link io.lamina.cache.CacheTemplate#MAX_BATCH} keys, one after the other. */
     private CompletableFuture<java.util.Map<String, Object>> chunked(java.util.Map<String, Object> misses, Type type, Class<?> raw,
-            BulkPath.Invoker loader, BulkPath.Steps steps, java.util.Map<String, Flight> running) {
+            BulkPath.Invoker loader, BulkPath.Steps steps, java.util.Map<String, Flight> running, boolean readFirst) {
         if (misses.size() <= io.lamina.cache.CacheTemplate.MAX_BATCH) {
-            return bulk.load(misses, type, raw, loader, steps, running);
+            return readFirst ? bulk.loadReadFirst(misses, type, raw, loader, steps, running) : bulk.load(misses, type, raw, loader, steps, running);
         }
         java.util.List<java.util.Map<String, Object>> chunks = new java.util.ArrayList<>();
         java.util.Map<String, Object> chunk = new java.util.LinkedHashMap<>();
@@ -363,7 +363,8 @@ public final class NamedCache {
         for (java.util.Map<String, Object> next : chunks) {
             all = steps.handoff().thenCompose(all, (ignored, failure) -> failure != null
                     ? CompletableFuture.failedFuture(Failures.unwrap(failure))
-                    : bulk.load(next, type, raw, loader, steps, running).thenAccept(out::putAll));
+                    : (readFirst ? bulk.loadReadFirst(next, type, raw, loader, steps, running)
+                            : bulk.load(next, type, raw, loader, steps, running)).thenAccept(out::putAll));
         }
         return all.thenApply(ignored -> out);
     }
@@ -562,12 +563,43 @@ public final class NamedCache {
 
     /** Stores in L1 a value read from L2; its L1 life never outlives the L2 entry's freshness. */
     void fillFromRemote(Flight flight, Object key, String formatted, Object value, Envelope envelope) {
-        if (!options.l1Enabled()) {
+        L1Entry entry = options.l1Enabled() ? remoteEntry(key, formatted, value, envelope) : null;
+        if (entry != null) {
+            install(flight, key, entry);
+        }
+    }
+
+    /**
+     * L1 fill after a read that had no flight (the page read of {@code rememberAll}, before any key is claimed): fenced
+     * by what happened in this cache since the read was sent — any fence of any key ({@link #fences}), an
+     * {@code invalidateAll}, or a tag of the entry invalidated — in which case the value is served but not kept.
+     */
+    void fillAfterRead(Object key, String formatted, Object value, Envelope envelope, long fencesBefore, long generationBefore,
+            long tagSequenceBefore) {
+        L1Entry entry = options.l1Enabled() ? remoteEntry(key, formatted, value, envelope) : null;
+        if (entry == null) {
             return;
         }
+        l1.map().compute(key, (k, current) -> {
+            if (fences.get() != fencesBefore || generation.get() != generationBefore || entry.taggedAfter(tagSequenceBefore)) {
+                return current;
+            }
+            l1.indexed(entry);
+            return entry;
+        });
+    }
+
+    /** Fences of single keys and of whole caches since this cache was built: a flight-less read compares them. */
+    long fences() {
+        return fences.get();
+    }
+
+    private final AtomicLong fences = new AtomicLong();
+
+    private L1Entry remoteEntry(Object key, String formatted, Object value, Envelope envelope) {
         long remainingMillis = envelope.freshUntil() - context.clock().currentTimeMillis();
         if (remainingMillis <= 0) {
-            return;
+            return null;
         }
         long remainingNanos = remainingMillis >= Durations.MAX_NANOS / 1_000_000L ? Durations.MAX_NANOS : remainingMillis * 1_000_000L;
         // L1 copies carry the user's tags with the versions the entry observed; the cache's own tag is left
@@ -578,8 +610,8 @@ public final class NamedCache {
         long refreshAtMillis = options.refreshAtMillis(envelope.createdAt(), envelope.freshUntil());
         long refreshAt = refreshAtMillis == Long.MAX_VALUE ? Long.MAX_VALUE
                 : context.clock().nanoTime() + Math.max(0, refreshAtMillis - context.clock().currentTimeMillis()) * 1_000_000L;
-        install(flight, key, entry(key, formatted, value == L1Entry.NULL ? null : value, remainingNanos,
-                tags.subList(0, userTags), observed, refreshAt));
+        return entry(key, formatted, value == L1Entry.NULL ? null : value, remainingNanos, tags.subList(0, userTags), observed,
+                refreshAt);
     }
 
     void install(Flight flight, Object key, L1Entry entry) {
@@ -666,6 +698,7 @@ public final class NamedCache {
     /** Removes every L1 entry; every running load and refresh is fenced. */
     public void invalidateAll() {
         generation.incrementAndGet();
+        fences.incrementAndGet();
         flights.forEach((k, flight) -> {
             flight.fence();
             flights.remove(k, flight);
@@ -679,6 +712,7 @@ public final class NamedCache {
 
     /** Fences the running load and refresh of a key: they can no longer store their result. */
     void fence(String formatted) {
+        fences.incrementAndGet();
         Flight running = flights.get(formatted);
         if (running != null) {
             running.fence();

@@ -99,7 +99,7 @@ public final class LettuceStore implements AutoCloseable {
      * string, and no envelope is empty) is null.
      */
     public CompletableFuture<byte[]> get(RemoteKey key) {
-        byte[] entry = RedisKeys.bytes(RedisKeys.entry(key));
+        byte[] entry = RedisKeys.entryBytes(key);
         return guard.call(routes.data(entry), () -> reads.commands().thenCompose(c -> c.getrange(entry, 0, maxValueBytes)
                 .toCompletableFuture()
                 .handle((value, failure) -> {
@@ -116,7 +116,7 @@ public final class LettuceStore implements AutoCloseable {
     }
 
     public CompletableFuture<LeaseResult> getOrLease(RemoteKey key, String token, Duration leaseTtl, boolean onlyIfFree) {
-        byte[][] keys = {RedisKeys.bytes(RedisKeys.entry(key)), RedisKeys.bytes(RedisKeys.lease(key))};
+        byte[][] keys = {RedisKeys.entryBytes(key), RedisKeys.bytes(RedisKeys.lease(key))};
         String route = routes.data(keys[0]);
         return this.<List<Object>>run(getOrLease, ScriptOutputType.MULTI, keys,
                 utf8(token), millis(leaseTtl), utf8(onlyIfFree ? "1" : "0"), maxValueArg)
@@ -131,7 +131,7 @@ public final class LettuceStore implements AutoCloseable {
         if (value.length > maxValueBytes) {
             return CompletableFuture.failedFuture(tooLarge(value));
         }
-        byte[][] keys = {RedisKeys.bytes(RedisKeys.entry(key)), RedisKeys.bytes(RedisKeys.lease(key))};
+        byte[][] keys = {RedisKeys.entryBytes(key), RedisKeys.bytes(RedisKeys.lease(key))};
         return this.<Long>run(fill, ScriptOutputType.INTEGER, keys, utf8(token), value, millis(ttl))
                 .thenApply(stored -> stored == 1L);
     }
@@ -156,7 +156,7 @@ public final class LettuceStore implements AutoCloseable {
         if (value.length > maxValueBytes) {
             return remove(key).thenCompose(v -> CompletableFuture.<Void>failedFuture(tooLarge(value)));
         }
-        byte[][] keys = {RedisKeys.bytes(RedisKeys.entry(key)), RedisKeys.bytes(RedisKeys.lease(key))};
+        byte[][] keys = {RedisKeys.entryBytes(key), RedisKeys.bytes(RedisKeys.lease(key))};
         String route = routes.data(keys[0]);
         return deadline(route, keys[0]).thenCompose(deadline -> this.<List<Object>>run(put, ScriptOutputType.MULTI, keys,
                 value, millis(ttl), utf8(Long.toString(deadline)))).thenCompose(reply -> fenced(route, reply, 1));
@@ -203,13 +203,13 @@ public final class LettuceStore implements AutoCloseable {
     public CompletableFuture<Void> invalidate(RemoteKey key, String channel, byte[] message) {
         recent.record(new RecentWrites.Entry(key));
         recent.record(new RecentWrites.Message(channel, message));
-        byte[][] keys = {RedisKeys.bytes(RedisKeys.entry(key)), RedisKeys.bytes(RedisKeys.lease(key))};
+        byte[][] keys = {RedisKeys.entryBytes(key), RedisKeys.bytes(RedisKeys.lease(key))};
         return this.<Long>run(invalidateAndPublish, ScriptOutputType.INTEGER, keys, utf8(channel), message).thenApply(ignored -> null);
     }
 
     /** Removes an entry and its lease (not recorded: the replay of a recorded write). */
     CompletableFuture<Void> remove(RemoteKey key) {
-        byte[] entry = RedisKeys.bytes(RedisKeys.entry(key));
+        byte[] entry = RedisKeys.entryBytes(key);
         byte[] lease = RedisKeys.bytes(RedisKeys.lease(key));
         return guard.call(routes.data(entry), () -> writes.commands().thenCompose(c -> c.del(entry, lease)).thenApply(ignored -> null));
     }
@@ -220,7 +220,7 @@ public final class LettuceStore implements AutoCloseable {
     private Map<Integer, List<Integer>> groups(List<RemoteKey> keys) {
         byte[][] entries = new byte[keys.size()][];
         for (int i = 0; i < entries.length; i++) {
-            entries[i] = RedisKeys.bytes(RedisKeys.entry(keys.get(i)));
+            entries[i] = RedisKeys.entryBytes(keys.get(i));
         }
         return groups(entries);
     }
@@ -239,7 +239,7 @@ public final class LettuceStore implements AutoCloseable {
         byte[][] out = new byte[group.size() * 2][];
         for (int j = 0; j < group.size(); j++) {
             RemoteKey key = keys.get(group.get(j));
-            out[2 * j] = RedisKeys.bytes(RedisKeys.entry(key));
+            out[2 * j] = RedisKeys.entryBytes(key);
             out[2 * j + 1] = RedisKeys.bytes(RedisKeys.lease(key));
         }
         return out;
@@ -255,7 +255,7 @@ public final class LettuceStore implements AutoCloseable {
         byte[][] values = new byte[keys.size()][];
         byte[][] all = new byte[keys.size()][];
         for (int i = 0; i < all.length; i++) {
-            all[i] = RedisKeys.bytes(RedisKeys.entry(keys.get(i)));
+            all[i] = RedisKeys.entryBytes(keys.get(i));
         }
         List<CompletableFuture<?>> parts = new ArrayList<>();
         for (List<Integer> group : groups(all).values()) {

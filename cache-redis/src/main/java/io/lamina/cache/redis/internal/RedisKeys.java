@@ -41,4 +41,43 @@ public final class RedisKeys {
     public static byte[] bytes(String key) {
         return key.getBytes(StandardCharsets.UTF_8);
     }
+
+    /**
+     * {@code bytes(entry(key))} in one step: the bytes written straight from the parts when they are all ASCII (the
+     * namespace and the cache name always are; most keys too), without the intermediate string. A page read builds one
+     * per key.
+     */
+    public static byte[] entryBytes(RemoteKey key) {
+        String ns = key.namespace();
+        String cache = key.cache();
+        String k = key.key();
+        int length = ns.length() + 4 + cache.length() + 1 + k.length() + 1;
+        byte[] out = new byte[length];
+        int at = 0;
+        at = ascii(ns, out, at);
+        at = ascii(":e:{", out, at);
+        at = ascii(cache, out, at);
+        at = ascii(":", out, at);
+        at = at < 0 ? at : ascii(k, out, at);
+        if (at < 0) {
+            return bytes(entry(key));
+        }
+        out[at] = '}';
+        return out;
+    }
+
+    /** Copies ASCII {@code s} into {@code out} at {@code at}; returns the next position, or -1 at a non-ASCII char. */
+    private static int ascii(String s, byte[] out, int at) {
+        if (at < 0) {
+            return -1;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                return -1;
+            }
+            out[at++] = (byte) c;
+        }
+        return at;
+    }
 }
