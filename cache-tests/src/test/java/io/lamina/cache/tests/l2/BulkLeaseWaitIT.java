@@ -8,21 +8,16 @@ import io.lamina.cache.CacheOptions;
 import io.lamina.cache.CacheTemplate;
 import io.lamina.cache.LockTimeoutPolicy;
 import io.lamina.cache.redis.RedisTier;
-import io.lamina.cache.spi.DistributedLock;
-import io.lamina.cache.spi.InvalidationBus;
-import io.lamina.cache.spi.LeaseResult;
-import io.lamina.cache.spi.RemoteKey;
 import io.lamina.cache.spi.RemoteTier;
-import io.lamina.cache.spi.TagKey;
 import io.lamina.cache.tests.redis.RedisNamespace;
 import io.lamina.cache.tests.redis.RedisServer;
+import io.lamina.cache.tests.redis.ForwardingTier;
 import io.lamina.cache.tests.redis.RedisTest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -188,9 +183,9 @@ class BulkLeaseWaitIT {
     void aTierWithoutBulkMethods_getsTheSpisDefaults_andKeepsTheContract() throws Exception {
         CacheOptions options = CacheOptions.builder().ttl(Duration.ofMinutes(5)).build();
         CacheTemplate a = CacheTemplate.builder().namespace(namespace).defaults(options)
-                .remote(new SingleKeyTier(RedisTier.create(redis.uri()))).build();
+                .remote(new ForwardingTier(RedisTier.create(redis.uri()))).build();
         CacheTemplate b = CacheTemplate.builder().namespace(namespace).defaults(options)
-                .remote(new SingleKeyTier(RedisTier.create(redis.uri()))).build();
+                .remote(new ForwardingTier(RedisTier.create(redis.uri()))).build();
         try {
             AtomicInteger loads = new AtomicInteger();
             assertThat(a.rememberAll("d", List.of(1L, 2L, 3L), String.class, m -> {
@@ -209,85 +204,6 @@ class BulkLeaseWaitIT {
         } finally {
             a.close();
             b.close();
-        }
-    }
-
-    /** A remote tier that implements only the single-key methods (delegating to Redis): the bulk ones are the SPI's defaults. */
-    private static final class SingleKeyTier implements RemoteTier {
-        private final RemoteTier tier;
-
-        SingleKeyTier(RemoteTier tier) {
-            this.tier = tier;
-        }
-
-        @Override
-        public CompletionStage<byte[]> get(RemoteKey key) {
-            return tier.get(key);
-        }
-
-        @Override
-        public CompletionStage<LeaseResult> getOrLease(RemoteKey key, String token, Duration leaseTtl, boolean onlyIfFree) {
-            return tier.getOrLease(key, token, leaseTtl, onlyIfFree);
-        }
-
-        @Override
-        public CompletionStage<Boolean> fill(RemoteKey key, String token, byte[] value, Duration ttl) {
-            return tier.fill(key, token, value, ttl);
-        }
-
-        @Override
-        public CompletionStage<Void> put(RemoteKey key, byte[] value, Duration ttl) {
-            return tier.put(key, value, ttl);
-        }
-
-        @Override
-        public CompletionStage<Void> invalidate(RemoteKey key) {
-            return tier.invalidate(key);
-        }
-
-        @Override
-        public CompletionStage<Long> invalidateTag(TagKey tag, Duration ttl) {
-            return tier.invalidateTag(tag, ttl);
-        }
-
-        @Override
-        public CompletionStage<Long> tagVersion(TagKey tag) {
-            return tier.tagVersion(tag);
-        }
-
-        @Override
-        public CompletionStage<Long> ensureTag(TagKey tag, long stamp, Duration ttl) {
-            return tier.ensureTag(tag, stamp, ttl);
-        }
-
-        @Override
-        public InvalidationBus bus() {
-            return tier.bus();
-        }
-
-        @Override
-        public DistributedLock lock() {
-            return tier.lock();
-        }
-
-        @Override
-        public boolean isAvailable() {
-            return tier.isAvailable();
-        }
-
-        @Override
-        public Duration lockLease() {
-            return tier.lockLease();
-        }
-
-        @Override
-        public Duration operationTimeout() {
-            return tier.operationTimeout();
-        }
-
-        @Override
-        public void close() {
-            tier.close();
         }
     }
 }

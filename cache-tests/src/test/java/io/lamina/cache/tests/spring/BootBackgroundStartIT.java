@@ -5,12 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.lamina.cache.CacheTemplate;
 import io.lamina.cache.redis.RedisTier;
-import io.lamina.cache.spi.DistributedLock;
-import io.lamina.cache.spi.InvalidationBus;
-import io.lamina.cache.spi.LeaseResult;
-import io.lamina.cache.spi.RemoteKey;
 import io.lamina.cache.spi.RemoteTier;
-import io.lamina.cache.spi.TagKey;
+import io.lamina.cache.tests.redis.ForwardingTier;
 import io.lamina.cache.spring.boot.health.LaminaHealth;
 import io.lamina.cache.tests.redis.OwnedRedisServer;
 import io.lamina.cache.tests.redis.RedisServers;
@@ -20,7 +16,6 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -129,87 +124,16 @@ class BootBackgroundStartIT {
     }
 
     /** A real Redis tier that says it is starting until the test says otherwise. */
-    private static final class Starting implements RemoteTier {
-        private final RemoteTier tier;
+    private static final class Starting extends ForwardingTier {
         final AtomicBoolean started = new AtomicBoolean();
 
         Starting(RemoteTier tier) {
-            this.tier = tier;
+            super(tier);
         }
 
         @Override
         public boolean isStarting() {
             return !started.get();
-        }
-
-        @Override
-        public CompletionStage<byte[]> get(RemoteKey key) {
-            return tier.get(key);
-        }
-
-        @Override
-        public CompletionStage<LeaseResult> getOrLease(RemoteKey key, String token, Duration leaseTtl, boolean onlyIfFree) {
-            return tier.getOrLease(key, token, leaseTtl, onlyIfFree);
-        }
-
-        @Override
-        public CompletionStage<Boolean> fill(RemoteKey key, String token, byte[] value, Duration ttl) {
-            return tier.fill(key, token, value, ttl);
-        }
-
-        @Override
-        public CompletionStage<Void> put(RemoteKey key, byte[] value, Duration ttl) {
-            return tier.put(key, value, ttl);
-        }
-
-        @Override
-        public CompletionStage<Void> invalidate(RemoteKey key) {
-            return tier.invalidate(key);
-        }
-
-        @Override
-        public CompletionStage<Long> invalidateTag(TagKey tag, Duration ttl) {
-            return tier.invalidateTag(tag, ttl);
-        }
-
-        @Override
-        public CompletionStage<Long> tagVersion(TagKey tag) {
-            return tier.tagVersion(tag);
-        }
-
-        @Override
-        public CompletionStage<Long> ensureTag(TagKey tag, long stamp, Duration ttl) {
-            return tier.ensureTag(tag, stamp, ttl);
-        }
-
-        @Override
-        public InvalidationBus bus() {
-            return tier.bus();
-        }
-
-        @Override
-        public DistributedLock lock() {
-            return tier.lock();
-        }
-
-        @Override
-        public boolean isAvailable() {
-            return tier.isAvailable();
-        }
-
-        @Override
-        public Duration lockLease() {
-            return tier.lockLease();
-        }
-
-        @Override
-        public Duration operationTimeout() {
-            return tier.operationTimeout();
-        }
-
-        @Override
-        public void close() {
-            tier.close();
         }
     }
 }
