@@ -21,6 +21,16 @@ public final class NoRedissonScenario {
     private NoRedissonScenario() {
     }
 
+    /** GETRANGE commands the server ran (the single-key read), from INFO commandstats. */
+    private static long reads(io.lettuce.core.api.StatefulRedisConnection<String, String> admin) {
+        for (String line : admin.sync().info("commandstats").split("\r?\n")) {
+            if (line.startsWith("cmdstat_getrange:calls=")) {
+                return Long.parseLong(line.substring("cmdstat_getrange:calls=".length(), line.indexOf(',')));
+            }
+        }
+        return 0;
+    }
+
     public static Map<String, String> run(String uri, String namespace) throws Exception {
         Map<String, String> seen = new HashMap<>();
         RedisTier tierA = RedisTier.create(uri);
@@ -44,11 +54,23 @@ public final class NoRedissonScenario {
             if (!loading.await(10, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("a never started loading");
             }
-            CompletableFuture<String> second = CompletableFuture.supplyAsync(() -> b.remember("products", 1, String.class, () -> {
-                loads.incrementAndGet();
-                return "loaded by b";
-            }));
-            Thread.sleep(200);   // b is polling for a's value meanwhile
+            io.lettuce.core.RedisClient adminClient = io.lettuce.core.RedisClient.create(uri);
+            long readsBefore;
+            CompletableFuture<String> second;
+            try (io.lettuce.core.api.StatefulRedisConnection<String, String> admin = adminClient.connect()) {
+                readsBefore = reads(admin);
+                second = CompletableFuture.supplyAsync(() -> b.remember("products", 1, String.class, () -> {
+                    loads.incrementAndGet();
+                    return "loaded by b";
+                }));
+                // b is waiting once it has read the key, found a's lease, and polled it again: two more reads
+                deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (reads(admin) < readsBefore + 2 && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+            } finally {
+                adminClient.shutdown();
+            }
             release.countDown();
             seen.put("a", first.get(10, TimeUnit.SECONDS));
             seen.put("b", second.get(10, TimeUnit.SECONDS));
