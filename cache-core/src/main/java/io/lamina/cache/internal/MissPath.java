@@ -179,13 +179,15 @@ final class MissPath {
         ResolvedOptions options = cache.options();
         Duration lease = remote.tier().lockLease();
         long start = cache.context().clock().nanoTime();
+        // one deadline for the lock and the wait for the holder's value together: lockWait in all
+        long deadline = System.nanoTime() + options.lockWait().toNanos();
         return remote.start(() -> remote.tier().lock().tryLock(rk, options.lockWait(), lease)).handle((handle, failure) -> {
             if (failure != null) {
                 // the lock's health never decides the data path: the fill lease, taken only if free, still makes one
                 // load per key across nodes; a node that finds it taken waits for the holder's value in L2
                 remote.failed("lock of " + rk + " (the fill lease stands in for it)", failure, cache.stats());
                 cache.stats().lockFallback();
-                return leaseWithoutLock(rk, type, raw, stale, start);
+                return leaseWithoutLock(rk, type, raw, stale, start, deadline);
             }
             if (handle.waited() || !handle.acquired()) {
                 cache.stats().lockWaited(handle.acquired(), cache.context().clock().nanoTime() - start);
@@ -199,8 +201,7 @@ final class MissPath {
                     }
                     // the lock is kept while this node polls for the holder's value: nodes that arrive later wait on
                     // Redisson's lock channel instead of polling Redis too
-                    return awaitHolder(rk, type, raw, stale, start, System.nanoTime() + options.lockWait().toNanos())
-                            .whenComplete((found, waitFailure) -> p.unlock());
+                    return awaitHolder(rk, type, raw, stale, start, deadline).whenComplete((found, waitFailure) -> p.unlock());
                 });
             }
             if (options.onLockTimeout() == LockTimeoutPolicy.FAIL) {
@@ -222,40 +223,39 @@ final class MissPath {
      * {@link #LEASE_POLL} until the holder's value is there or {@code lockWait} has passed, and then act as after a
      * lock timeout (the lock-timeout policy). Lock waits are counted as such.
      */
-    private CompletableFuture<Prepared> leaseWithoutLock(RemoteKey rk, Type type, Class<?> raw, Envelope stale, long start) {
+    private CompletableFuture<Prepared> leaseWithoutLock(RemoteKey rk, Type type, Class<?> raw, Envelope stale, long start,
+            long deadline) {
         return lease(rk, null, true, false, type, raw, stale).thenCompose(p -> {
             if (p.isResolved() || !p.remoteUsable || p.leased) {
                 return CompletableFuture.completedFuture(p);
             }
-            long deadline = System.nanoTime() + cache.options().lockWait().toNanos();
             return awaitHolder(rk, type, raw, stale, start, deadline);
         });
     }
 
     static final Duration LEASE_POLL = Duration.ofMillis(25);
 
+    /**
+     * Waits for the node holding the key's fill lease: every {@link #LEASE_POLL} the lease script again (the entry, and
+     * the lease if it is free now). A fresh entry with current tags ends the wait; a free lease too, and then this node
+     * loads: the holder gave its lease back without filling (its load failed, or its value was stale on arrival), so
+     * nobody else will. Reading only the entry would wait out {@code lockWait} for a value that never comes.
+     */
     private CompletableFuture<Prepared> awaitHolder(RemoteKey rk, Type type, Class<?> raw, Envelope stale, long start, long deadline) {
-        // the delay thread only sends the GET (non-blocking); what follows runs where the reply arrives
+        // the delay thread only sends the script (non-blocking); what follows runs where the reply arrives
         Executor later = CompletableFuture.delayedExecutor(LEASE_POLL.toNanos(), TimeUnit.NANOSECONDS, Runnable::run);
         return CompletableFuture.supplyAsync(() -> null, later)
-                .thenCompose(ignored -> remote.start(() -> remote.tier().get(rk)))
-                .handle((bytes, failure) -> {
-                    long now = cache.context().clock().nanoTime();
-                    if (failure == null) {
-                        Decoded found = decode(bytes, type, raw, rk);
-                        if (found != null && found.envelope().freshAt(now())) {
-                            return validTags(found.envelope()).thenCompose(valid -> {
-                                if (valid) {
-                                    cache.stats().lockWaited(true, cache.context().clock().nanoTime() - start);
-                                    return CompletableFuture.completedFuture(
-                                            new Prepared(rk, null, null, true, false, found.value(), found.envelope(), null));
-                                }
-                                return retryOrGiveUp(rk, type, raw, stale, start, deadline);
-                            });
-                        }
+                .thenCompose(ignored -> lease(rk, null, true, false, type, raw, stale))
+                .thenCompose(p -> {
+                    if (p.isResolved() || p.leased) {
+                        cache.stats().lockWaited(true, cache.context().clock().nanoTime() - start);
+                        return CompletableFuture.completedFuture(p);
+                    }
+                    if (!p.remoteUsable) {
+                        return CompletableFuture.completedFuture(p);   // Redis failed: a load in this JVM, not stored
                     }
                     return retryOrGiveUp(rk, type, raw, stale, start, deadline);
-                }).thenCompose(f -> f);
+                });
     }
 
     private CompletableFuture<Prepared> retryOrGiveUp(RemoteKey rk, Type type, Class<?> raw, Envelope stale, long start, long deadline) {

@@ -255,6 +255,9 @@ public final class NamedCache {
             throw rethrow(e.getCause());
         } catch (TimeoutException e) {
             remote.failed("read of " + formatted, e, stats);
+            // nobody will load or fill for what this miss may still take (a fill lease, the lock): give it back when it
+            // arrives, or every other node's miss of the key would wait for it until it expires
+            prepared.thenAccept(Prepared::release);
             return Prepared.localOnly(new RemoteKey(context.namespace(), name, formatted));
         }
     }
