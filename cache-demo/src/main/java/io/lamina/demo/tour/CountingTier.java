@@ -85,6 +85,40 @@ final class CountingTier implements RemoteTier {
         return counted(tier.invalidate(key));
     }
 
+    // every method with a default is forwarded too: the defaults are for tiers that lack the feature, and a wrapper
+    // that left them out would hide it (without releaseLease, every lease given back was held for lockLease, 30 s, and
+    // other nodes' misses of the key waited for it: the avalanche step failed)
+
+    @Override
+    public CompletionStage<Void> invalidate(RemoteKey key, String channel, byte[] message) {
+        return counted(tier.invalidate(key, channel, message));
+    }
+
+    @Override
+    public CompletionStage<Void> releaseLease(RemoteKey key, String token) {
+        return counted(tier.releaseLease(key, token));
+    }
+
+    @Override
+    public boolean isStarting() {
+        return tier.isStarting();
+    }
+
+    @Override
+    public BreakerState lockBreakerState() {
+        return tier.lockBreakerState();
+    }
+
+    @Override
+    public java.util.Map<String, BreakerState> breakerStates() {
+        return tier.breakerStates();
+    }
+
+    @Override
+    public java.util.Map<String, Long> events() {
+        return tier.events();
+    }
+
     @Override
     public CompletionStage<Long> invalidateTag(TagKey tag, Duration ttl) {
         return counted(tier.invalidateTag(tag, ttl));
