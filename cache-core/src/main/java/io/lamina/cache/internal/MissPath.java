@@ -175,13 +175,21 @@ final class MissPath {
         });
     }
 
+    /**
+     * A miss that found another node's fill lease: waits for that node's value. The Redisson lock is tried for at most
+     * one operation timeout: the first waiter takes it at once and polls Redis for the value while it holds it, so
+     * later waiters wait on the lock's channel rather than poll too; a waiter that does not get it that quickly (another
+     * waiter holds it, or Redisson is slow, as after a Redis restart) polls by itself. Lock and polls together wait at
+     * most {@code lockWait}; then the lock-timeout policy applies ({@link #retryOrGiveUp}).
+     */
     private CompletableFuture<Prepared> lockAndLease(RemoteKey rk, Type type, Class<?> raw, Envelope stale) {
         ResolvedOptions options = cache.options();
         Duration lease = remote.tier().lockLease();
         long start = cache.context().clock().nanoTime();
-        // one deadline for the lock and the wait for the holder's value together: lockWait in all
         long deadline = System.nanoTime() + options.lockWait().toNanos();
-        return remote.start(() -> remote.tier().lock().tryLock(rk, options.lockWait(), lease)).handle((handle, failure) -> {
+        Duration lockTry = options.lockWait().compareTo(remote.tier().operationTimeout()) < 0 ? options.lockWait()
+                : remote.tier().operationTimeout();
+        return remote.start(() -> remote.tier().lock().tryLock(rk, lockTry, lease)).handle((handle, failure) -> {
             if (failure != null) {
                 // the lock's health never decides the data path: the fill lease, taken only if free, still makes one
                 // load per key across nodes; a node that finds it taken waits for the holder's value in L2
@@ -189,32 +197,19 @@ final class MissPath {
                 cache.stats().lockFallback();
                 return leaseWithoutLock(rk, type, raw, stale, start, deadline);
             }
-            if (handle.waited() || !handle.acquired()) {
-                cache.stats().lockWaited(handle.acquired(), cache.context().clock().nanoTime() - start);
+            if (!handle.acquired()) {
+                return leaseWithoutLock(rk, type, raw, stale, start, deadline);
             }
-            if (handle.acquired()) {
-                // the lease, not the lock, decides who loads: a node whose lock failed (and that took the lease
-                // only if free) may be loading now; then this one waits for its value as well
-                return lease(rk, handle, true, false, type, raw, stale).thenCompose(p -> {
-                    if (p.isResolved() || !p.remoteUsable || p.leased) {
-                        return CompletableFuture.completedFuture(p);
-                    }
-                    // the lock is kept while this node polls for the holder's value: nodes that arrive later wait on
-                    // Redisson's lock channel instead of polling Redis too
-                    return awaitHolder(rk, type, raw, stale, start, deadline).whenComplete((found, waitFailure) -> p.unlock());
-                });
-            }
-            if (options.onLockTimeout() == LockTimeoutPolicy.FAIL) {
-                return CompletableFuture.<Prepared>failedFuture(new CacheLockTimeoutException("key " + rk.key() + " of cache '"
-                        + rk.cache() + "' is being loaded by another node; gave up after lockWait " + options.lockWait()));
-            }
-            if (options.onLockTimeout() == LockTimeoutPolicy.STALE && stale != null) {
-                Object value = stale.isNull() ? L1Entry.NULL : decodePayload(stale, type, raw, rk);
-                if (value != null) {
-                    return CompletableFuture.completedFuture(new Prepared(rk, null, null, true, false, value, null, stale));
+            // the lease, not the lock, decides who loads: a node whose lock failed (and that took the lease only if free)
+            // may be loading now; then this one waits for its value as well
+            return lease(rk, handle, true, false, type, raw, stale).thenCompose(p -> {
+                if (p.isResolved() || !p.remoteUsable || p.leased) {
+                    return CompletableFuture.completedFuture(p);
                 }
-            }
-            return lease(rk, handle, true, false, type, raw, stale);
+                // the lock is kept while this node polls for the holder's value: nodes that arrive later wait on
+                // Redisson's lock channel instead of polling Redis too
+                return awaitHolder(rk, type, raw, stale, start, deadline).whenComplete((found, waitFailure) -> p.unlock());
+            });
         }).thenCompose(f -> f);
     }
 
@@ -570,6 +565,10 @@ final class MissPath {
                 }
                 if (failure != null) {
                     remote.failed("fill of " + p.key, failure, cache.stats());
+                    // the lease may still be in Redis (the give-back fails as the fill did, when Redis is unreachable):
+                    // replayed as an invalidation of the key, which removes it, once Redis answers; until then other
+                    // nodes' misses of the key would wait for a fill that will not come
+                    remote.replays().failed(io.lamina.cache.internal.replay.Intent.key(cache.name(), p.key.key()));
                     return new Finished(true, ttlNanos);
                 }
                 return new Finished(stored, ttlNanos);
