@@ -101,7 +101,7 @@ class BackgroundStartIT {
                     go.await();
                     return node.remember("products", "42", String.class, () -> {
                         loads.incrementAndGet();
-                        Thread.sleep(300);   // long enough for the other node to find the lock taken
+                        Thread.sleep(300);   // a load that takes a while, so the other node finds its lease taken
                         return "p42";
                     });
                 }));

@@ -1,5 +1,7 @@
 package io.lamina.cache.tests.l2;
 
+import static org.awaitility.Awaitility.await;
+
 import io.lamina.cache.CacheOptions;
 import io.lamina.cache.CacheTemplate;
 import io.lamina.cache.redis.RedisTier;
@@ -40,10 +42,7 @@ public final class NoRedissonScenario {
         CacheOptions options = CacheOptions.builder().ttl(Duration.ofMinutes(5)).lockWait(Duration.ofSeconds(5)).build();
         try (CacheTemplate a = CacheTemplate.builder().namespace(namespace).remote(tierA).defaults(options).build();
              CacheTemplate b = CacheTemplate.builder().namespace(namespace).remote(RedisTier.create(uri)).defaults(options).build()) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!(a.nodeStats().busHealthy() && b.nodeStats().busHealthy()) && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> a.nodeStats().busHealthy() && b.nodeStats().busHealthy());
             // a contended miss: a loads slowly; b finds a's lease and waits for a's value in Redis
             AtomicInteger loads = new AtomicInteger();
             CountDownLatch loading = new CountDownLatch(1);
@@ -68,10 +67,7 @@ public final class NoRedissonScenario {
                 }));
                 // b is waiting once it has read the key (GETRANGE), found a's lease (the lease script) and polled it
                 // again (the lease script): three more commands
-                deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (reads(admin) < readsBefore + 3 && System.nanoTime() < deadline) {
-                    Thread.sleep(5);
-                }
+                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5)).until(() -> reads(admin) >= readsBefore + 3);
             } finally {
                 adminClient.shutdown();
             }
@@ -83,13 +79,10 @@ public final class NoRedissonScenario {
 
             // an invalidation from a reaches b's L1
             a.invalidate("products", 1);
-            String after = null;
-            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (System.nanoTime() < deadline && !"reloaded".equals(after)) {
-                after = b.remember("products", 1, String.class, () -> "reloaded");
-                Thread.sleep(10);
-            }
-            seen.put("afterInvalidate", after);
+            java.util.concurrent.atomic.AtomicReference<String> after = new java.util.concurrent.atomic.AtomicReference<>();
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> "reloaded".equals(after.updateAndGet(v -> b.remember("products", 1, String.class, () -> "reloaded"))));
+            seen.put("afterInvalidate", after.get());
 
             // a batch on b, then read by a from Redis
             Map<Integer, String> page = b.rememberAll("products", List.of(10, 11, 12), String.class, missing -> {
