@@ -35,7 +35,7 @@ final class FailSafe {
         if (!cache.options().failSafeOn()) {
             return null;
         }
-        L1Entry e = cache.l1().get(key);
+        L1Entry e = cache.l1().live(key);
         if (e != null && e.tagsCurrent() && (e.value() == L1Entry.NULL || raw.isInstance(e.value()))) {
             return e.value();
         }
@@ -47,7 +47,7 @@ final class FailSafe {
         if (!cache.options().failSafeOn()) {
             return null;
         }
-        L1Entry e = cache.l1().get(key);
+        L1Entry e = cache.l1().live(key);
         if (e != null && e.tagsCurrent() && (e.value() == L1Entry.NULL || raw.isInstance(e.value()))) {
             return e.value();
         }

@@ -123,7 +123,7 @@ public final class NamedCache {
         if (e == null) {
             return null;
         }
-        if (e.timed() && context.clock().nanoTime() >= e.freshUntil()) {
+        if (context.clock().nanoTime() >= e.freshUntil()) {
             return null;
         }
         Object v = e.value();
@@ -635,6 +635,7 @@ public final class NamedCache {
     L1Entry entry(Object key, String formatted, Object value, long ttlNanos, Collection<String> tags, long[] observed,
             long refreshAt) {
         long now = context.clock().nanoTime();
+        l1.maybeSweep(now);
         long l1Nanos = options.l1Ttl() == null ? ttlNanos : Math.min(ttlNanos, Durations.toNanos(options.l1Ttl()));
         long freshUntil = Durations.saturatedAdd(now, l1Nanos);
         long expiresAt = Durations.saturatedAdd(freshUntil, Durations.toNanos(options.failSafe()));

@@ -5,10 +5,10 @@ import io.lamina.cache.internal.tag.TagVersion;
 /**
  * One decoded value in the in-process tier, immutable. Times are in the template clock's nanoseconds.
  *
- * <p>{@code freshUntil} is the logical expiry; {@code refreshAt} the refresh point ({@code Long.MAX_VALUE}
- * when off); {@code expiresAt} the physical expiry (fresh plus the fail-safe window) after which Caffeine
- * drops it. When the three are equal, Caffeine's own expiry check already proves freshness and the hit
- * path needs no clock read ({@link #timed} is false).
+ * <p>{@code freshUntil} is the logical expiry, checked by every hit; {@code refreshAt} the refresh point
+ * ({@code Long.MAX_VALUE} when off); {@code expiresAt} the physical expiry (fresh plus the fail-safe window) after
+ * which the entry is not even a stale copy and a sweep removes it. A hit of an entry with neither a refresh point
+ * nor a stand-in role does nothing after its freshness check ({@link #timed} is false).
  */
 public final class L1Entry {
 
@@ -52,7 +52,7 @@ public final class L1Entry {
         this.freshUntil = freshUntil;
         this.refreshAt = refreshAt;
         this.expiresAt = expiresAt;
-        this.timed = stale || refreshAt != Long.MAX_VALUE || expiresAt != freshUntil;
+        this.timed = stale || refreshAt != Long.MAX_VALUE;
         this.tags = tags.length == 0 ? NO_TAGS : tags;
         this.observed = observed.length == 0 ? NO_VERSIONS : observed;
     }
@@ -107,7 +107,7 @@ public final class L1Entry {
         return new L1Entry(key, formatted, value, freshUntil, Long.MAX_VALUE, freshUntil, tags, observed, true);
     }
 
-    /** Whether a hit must read the clock to decide freshness or refresh. */
+    /** Whether a hit has more to do than its freshness check: count a stale stand-in, or check the refresh point. */
     public boolean timed() {
         return timed;
     }

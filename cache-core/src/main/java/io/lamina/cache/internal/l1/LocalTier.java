@@ -2,7 +2,6 @@ package io.lamina.cache.internal.l1;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.lamina.cache.CacheClock;
 import io.lamina.cache.internal.ResolvedOptions;
@@ -12,9 +11,16 @@ import java.util.function.LongConsumer;
 
 /**
  * The in-process tier of one named cache: a Caffeine cache of {@link L1Entry} keyed by the caller's key
- * object (not its string form, so a hit builds no string). Each entry expires at its own
- * {@link L1Entry#expiresAt()}. Maintenance (eviction, expiry, the removal listener) runs on Caffeine's default
- * executor, as in a cache a user builds: a hit never drains Caffeine's buffers on the caller's thread.
+ * object (not its string form, so a hit builds no string), bounded by size (or weight) only. Maintenance
+ * (eviction, the removal listener) runs on Caffeine's default executor, as in a cache a user builds: a hit never
+ * drains Caffeine's buffers on the caller's thread.
+ *
+ * <p>Caffeine keeps no expiry of its own: a per-entry {@code Expiry} made every hit cost about twice a plain
+ * Caffeine read (issue 17), and the hit path reads the clock anyway to check {@link L1Entry#freshUntil()}. An
+ * entry past its freshness is a miss to the caller; past {@link L1Entry#expiresAt()} (freshness plus the
+ * fail-safe window) it is not even a stale copy ({@link #live}). Such entries are removed when a miss replaces
+ * them, and by a sweep ({@link #maybeSweep}) that a fill starts at most once per {@link #SWEEP_INTERVAL_NANOS},
+ * on Caffeine's executor; until then they only hold memory within the size bound.
  *
  * <p>An index from each entry's string form to the entry lets an invalidation from another node, which
  * names keys by their string form, find the entry to drop. The index is written inside the
@@ -23,13 +29,19 @@ import java.util.function.LongConsumer;
  */
 public final class LocalTier {
 
+    /** How often a fill may start a sweep of entries past {@link L1Entry#expiresAt()}: once a second. */
+    static final long SWEEP_INTERVAL_NANOS = 1_000_000_000L;
+
     private final Cache<Object, L1Entry> cache;
+    private final CacheClock clock;
+    private final java.util.concurrent.atomic.AtomicLong nextSweep;
     private final ConcurrentMap<Object, L1Entry> map;
     private final ConcurrentMap<String, L1Entry> index = new java.util.concurrent.ConcurrentHashMap<>();
 
     public LocalTier(ResolvedOptions options, CacheClock clock, LongConsumer onEviction) {
+        this.clock = clock;
+        this.nextSweep = new java.util.concurrent.atomic.AtomicLong(clock.nanoTime() + SWEEP_INTERVAL_NANOS);
         Caffeine<Object, Object> builder = Caffeine.newBuilder()
-                .ticker(clock::nanoTime)
                 .evictionListener((Object key, Object value, RemovalCause cause) -> {
                     if (cause.wasEvicted()) {
                         onEviction.accept(1);
@@ -51,13 +63,35 @@ public final class LocalTier {
         } else {
             builder.maximumSize(options.maximumSize());
         }
-        this.cache = builder.expireAfter(new EntryExpiry()).build();
+        this.cache = builder.build();
         this.map = cache.asMap();
     }
 
-    /** The entry of {@code key} if Caffeine still holds it (it may be past its refresh point or logically stale). */
+    /** The entry of {@code key} if Caffeine still holds it: it may be past its freshness, even past its expiry. */
     public L1Entry get(Object key) {
         return cache.getIfPresent(key);
+    }
+
+    /** The entry of {@code key} if it is not past its {@link L1Entry#expiresAt()} (fresh, or a fail-safe copy). */
+    public L1Entry live(Object key) {
+        L1Entry e = cache.getIfPresent(key);
+        return e != null && clock.nanoTime() < e.expiresAt ? e : null;
+    }
+
+    /**
+     * Starts a sweep of expired entries on Caffeine's executor if the last one started at least
+     * {@link #SWEEP_INTERVAL_NANOS} ago; {@code now} is the template clock's time. Called by fills, never by hits.
+     */
+    public void maybeSweep(long now) {
+        long next = nextSweep.get();
+        if (now - next >= 0 && nextSweep.compareAndSet(next, now + SWEEP_INTERVAL_NANOS)) {
+            java.util.concurrent.ForkJoinPool.commonPool().execute(() -> sweep(clock.nanoTime()));
+        }
+    }
+
+    /** Removes every entry past its {@link L1Entry#expiresAt()} at {@code now} (each removal is conditional on the entry). */
+    void sweep(long now) {
+        map.values().removeIf(e -> now >= e.expiresAt);
     }
 
     /** The underlying map, for per-key atomic fills and removals ({@code compute}). */
@@ -86,29 +120,9 @@ public final class LocalTier {
         return cache.estimatedSize();
     }
 
+    /** Removes expired entries now and runs Caffeine's pending maintenance, so that the size is exact. */
     public void cleanUp() {
+        sweep(clock.nanoTime());
         cache.cleanUp();
-    }
-
-    private static final class EntryExpiry implements Expiry<Object, L1Entry> {
-        @Override
-        public long expireAfterCreate(Object key, L1Entry entry, long currentTime) {
-            return Math.max(1, saturatedSub(entry.expiresAt, currentTime));
-        }
-
-        @Override
-        public long expireAfterUpdate(Object key, L1Entry entry, long currentTime, long currentDuration) {
-            return Math.max(1, saturatedSub(entry.expiresAt, currentTime));
-        }
-
-        @Override
-        public long expireAfterRead(Object key, L1Entry entry, long currentTime, long currentDuration) {
-            return currentDuration;
-        }
-
-        private static long saturatedSub(long a, long b) {
-            long r = a - b;
-            return ((a ^ b) & (a ^ r)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : r;
-        }
     }
 }
