@@ -107,7 +107,7 @@ public final class LaminaMeterNames {
     public static final String OPEN_PATHS = "lamina.cache.remote.breaker.open.paths";
     /**
      * Counter: the remote tier's degraded-mode events, by {@code event} (Redis: {@code link_resets}, {@code late_writes},
-     * {@code unlock_failures}, {@code failover_replays}). Tags: namespace, event.
+     * {@code unlock_failures}, {@code failover_replays}, {@code held_back_reads}). Tags: namespace, event.
      */
     public static final String REMOTE_EVENTS = "lamina.cache.remote.events";
     /** Tag key of {@link #REMOTE_EVENTS}. */

@@ -28,7 +28,7 @@ package io.lamina.cache;
  *                              and one per primary for the lock)
  * @param remoteEvents          the remote tier's degraded-mode events so far, by name ({@code RemoteTier.events()}:
  *                              for Redis {@code link_resets}, {@code late_writes}, {@code unlock_failures},
- *                              {@code failover_replays}); empty without a remote tier
+ *                              {@code failover_replays}, {@code held_back_reads}); empty without a remote tier
  */
 public record NodeStats(
         long invalidationsSent,

@@ -72,6 +72,8 @@ final class MissPath {
         Type type;
         long stamp;
         boolean skip;
+        /** Whether the lease step read a stored entry (one that could not be served). */
+        boolean read;
         /** Deletes the fill lease if it still holds this miss's token; null when it holds none. */
         Runnable giveBackLease;
 
@@ -140,24 +142,32 @@ final class MissPath {
         });
     }
 
+    /**
+     * The first step of a miss in L2, one round trip ({@link io.lamina.cache.spi.RemoteTier#readOrLease}): the stored entry,
+     * or, when none is stored, the key's fill lease if it is free. So an uncontended cold miss costs this script and the
+     * fill. An entry stored but not servable (stale, its tags invalidated, unreadable) is claimed as before
+     * ({@link #claim}); no entry and another node's lease is a breakdown ({@link #lockAndLease}). While this JVM does
+     * not know the cache's own tag, the tag is made sure of first (see {@link #ensureCacheTag}), so that the lease's
+     * stamp follows it.
+     */
     private CompletableFuture<Prepared> prepareRemote(RemoteKey rk, Type type, Class<?> raw) {
         CompletableFuture<Void> cacheTag = ensureCacheTag();
-        return remote.start(() -> remote.tier().get(rk)).thenCombine(cacheTag, (bytes, ignored) -> bytes).handle((bytes, failure) -> {
-            if (failure != null) {
-                remote.failed("GET of " + rk, failure, cache.stats());
-                return CompletableFuture.completedFuture(Prepared.localOnly(rk));
+        if (cacheTag.isDone()) {
+            return readOrLease(rk, type, raw);
+        }
+        return cacheTag.thenCompose(ignored -> readOrLease(rk, type, raw));
+    }
+
+    private CompletableFuture<Prepared> readOrLease(RemoteKey rk, Type type, Class<?> raw) {
+        return lease(rk, null, LeaseMode.READ_OR_LEASE, false, type, raw, null).thenCompose(p -> {
+            if (p.isResolved() || !p.remoteUsable || p.leased) {
+                return CompletableFuture.completedFuture(p);
             }
-            Decoded found = decode(bytes, type, raw, rk);
-            if (found == null) {
-                return claim(rk, type, raw, null);
+            if (p.read) {
+                return claim(rk, type, raw, p.stale);   // an entry was stored, so no lease was asked for
             }
-            return validTags(found.envelope()).thenCompose(valid -> {
-                if (valid && found.envelope().freshAt(now())) {
-                    return CompletableFuture.completedFuture(new Prepared(rk, null, null, true, false, found.value(), found.envelope(), null));
-                }
-                return claim(rk, type, raw, valid ? found.envelope() : null);
-            });
-        }).thenCompose(f -> f);
+            return lockAndLease(rk, type, raw, null);
+        });
     }
 
     /**
@@ -167,7 +177,7 @@ final class MissPath {
      * wait for that node's value without every waiter polling Redis ({@link #lockAndLease}).
      */
     private CompletableFuture<Prepared> claim(RemoteKey rk, Type type, Class<?> raw, Envelope stale) {
-        return lease(rk, null, true, false, type, raw, stale).thenCompose(p -> {
+        return lease(rk, null, LeaseMode.IF_FREE, false, type, raw, stale).thenCompose(p -> {
             if (p.isResolved() || !p.remoteUsable || p.leased) {
                 return CompletableFuture.completedFuture(p);
             }
@@ -202,7 +212,7 @@ final class MissPath {
             }
             // the lease, not the lock, decides who loads: a node whose lock failed (and that took the lease only if free)
             // may be loading now; then this one waits for its value as well
-            return lease(rk, handle, true, false, type, raw, stale).thenCompose(p -> {
+            return lease(rk, handle, LeaseMode.IF_FREE, false, type, raw, stale).thenCompose(p -> {
                 if (p.isResolved() || !p.remoteUsable || p.leased) {
                     return CompletableFuture.completedFuture(p);
                 }
@@ -220,7 +230,7 @@ final class MissPath {
      */
     private CompletableFuture<Prepared> leaseWithoutLock(RemoteKey rk, Type type, Class<?> raw, Envelope stale, long start,
             long deadline) {
-        return lease(rk, null, true, false, type, raw, stale).thenCompose(p -> {
+        return lease(rk, null, LeaseMode.IF_FREE, false, type, raw, stale).thenCompose(p -> {
             if (p.isResolved() || !p.remoteUsable || p.leased) {
                 return CompletableFuture.completedFuture(p);
             }
@@ -240,7 +250,7 @@ final class MissPath {
         // the delay thread only sends the script (non-blocking); what follows runs where the reply arrives
         Executor later = CompletableFuture.delayedExecutor(LEASE_POLL.toNanos(), TimeUnit.NANOSECONDS, Runnable::run);
         return CompletableFuture.supplyAsync(() -> null, later)
-                .thenCompose(ignored -> lease(rk, null, true, false, type, raw, stale))
+                .thenCompose(ignored -> lease(rk, null, LeaseMode.IF_FREE, false, type, raw, stale))
                 .thenCompose(p -> {
                     if (p.isResolved() || p.leased) {
                         cache.stats().lockWaited(true, cache.context().clock().nanoTime() - start);
@@ -272,7 +282,7 @@ final class MissPath {
                 return CompletableFuture.completedFuture(new Prepared(rk, null, null, true, false, value, null, stale));
             }
         }
-        return lease(rk, null, true, false, type, raw, stale);
+        return lease(rk, null, LeaseMode.IF_FREE, false, type, raw, stale);
     }
 
     /**
@@ -287,7 +297,7 @@ final class MissPath {
         }
         // the fill lease, taken only if free, decides: a node holding it is loading or refreshing the key, so this one
         // skips; no lock is taken
-        return lease(rk, null, true, true, type, raw, null).thenApply(p -> {
+        return lease(rk, null, LeaseMode.IF_FREE, true, type, raw, null).thenApply(p -> {
             Prepared out = p.isResolved() || !p.remoteUsable || p.leased ? p : Prepared.skipped(rk);
             out.type = type;
             return out;
@@ -331,11 +341,20 @@ final class MissPath {
         return cache.options().refreshAtMillis(envelope.createdAt(), envelope.freshUntil()) <= now();
     }
 
-    private CompletableFuture<Prepared> lease(RemoteKey rk, DistributedLock.Handle lock, boolean onlyIfFree, boolean refreshing,
+    /** How {@link #lease} asks for the fill lease. */
+    enum LeaseMode {
+        /** Only if no one holds it. */
+        IF_FREE,
+        /** Only if no one holds it and no entry is stored: the first step of a miss ({@code readOrLease}). */
+        READ_OR_LEASE
+    }
+
+    private CompletableFuture<Prepared> lease(RemoteKey rk, DistributedLock.Handle lock, LeaseMode mode, boolean refreshing,
             Type type, Class<?> raw, Envelope stale) {
         String token = tokenPrefix + TOKENS.incrementAndGet();
         Duration leaseTtl = remote.tier().lockLease();
-        return remote.start(() -> remote.tier().getOrLease(rk, token, leaseTtl, onlyIfFree)).handle((LeaseResult result, Throwable failure) -> {
+        return remote.start(() -> mode == LeaseMode.READ_OR_LEASE ? remote.tier().readOrLease(rk, token, leaseTtl)
+                : remote.tier().getOrLease(rk, token, leaseTtl, true)).handle((LeaseResult result, Throwable failure) -> {
             if (failure != null) {
                 remote.failed("lease of " + rk, failure, cache.stats());
                 return CompletableFuture.completedFuture(new Prepared(rk, null, lock, false, false, null, null, stale));
@@ -354,6 +373,7 @@ final class MissPath {
                 }
                 Prepared p = new Prepared(rk, token, lock, true, result.leased(), null, null, ok ? found.envelope() : stale);
                 p.stamp = result.stamp();
+                p.read = result.value() != null;
                 if (result.leased()) {
                     p.giveBackLease = giveBack(rk, token);
                 }

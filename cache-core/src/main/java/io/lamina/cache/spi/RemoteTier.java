@@ -31,6 +31,17 @@ public interface RemoteTier extends AutoCloseable {
      */
     CompletionStage<LeaseResult> getOrLease(RemoteKey key, String token, Duration leaseTtl, boolean onlyIfFree);
 
+    /**
+     * The first step of a miss: the stored bytes of {@code key} if there are any (and then no lease is taken), else the
+     * fill lease for {@code token} if no one holds it. An implementation should make it one round trip; the default is
+     * two, {@link #get} and then, when nothing is stored, {@link #getOrLease} only if free.
+     */
+    default CompletionStage<LeaseResult> readOrLease(RemoteKey key, String token, Duration leaseTtl) {
+        return get(key).thenCompose(value -> value != null
+                ? java.util.concurrent.CompletableFuture.completedFuture(new LeaseResult(value, false, 0L))
+                : getOrLease(key, token, leaseTtl, true));
+    }
+
     /** Stores {@code value} for {@code ttl} if the lease of {@code key} still holds {@code token}, and ends the lease. */
     CompletionStage<Boolean> fill(RemoteKey key, String token, byte[] value, Duration ttl);
 
@@ -180,7 +191,8 @@ public interface RemoteTier extends AutoCloseable {
     /**
      * Counts of the tier's degraded-mode events since it was built, by event name (each only ever grows), for meters:
      * for Redis {@code link_resets} (connections found silent and reopened), {@code late_writes} (writes refused
-     * because they arrived after their caller's timeout), {@code unlock_failures} and {@code failover_replays}. The
+     * because they arrived after their caller's timeout), {@code unlock_failures}, {@code failover_replays} and
+     * {@code held_back_reads} (misses that read first because Redis held writes back). The
      * names must not change over the tier's life. Cheap; no I/O. The default has none.
      */
     default java.util.Map<String, Long> events() {

@@ -71,6 +71,11 @@ final class CountingTier implements RemoteTier {
     }
 
     @Override
+    public CompletionStage<LeaseResult> readOrLease(RemoteKey key, String token, Duration leaseTtl) {
+        return counted(tier.readOrLease(key, token, leaseTtl));
+    }
+
+    @Override
     public CompletionStage<Boolean> fill(RemoteKey key, String token, byte[] value, Duration ttl) {
         return counted(tier.fill(key, token, value, ttl));
     }

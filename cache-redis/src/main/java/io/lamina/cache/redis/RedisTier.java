@@ -279,6 +279,16 @@ public final class RedisTier implements RemoteTier {
     }
 
     @Override
+    public CompletionStage<LeaseResult> readOrLease(RemoteKey key, String token, Duration leaseTtl) {
+        return store.readOrLease(key, token, leaseTtl).thenApply(result -> {
+            if (result.value() == null) {
+                lock.missed();   // a miss: the lock client may be needed soon, to wait under contention
+            }
+            return result;
+        });
+    }
+
+    @Override
     public CompletionStage<Boolean> fill(RemoteKey key, String token, byte[] value, Duration ttl) {
         return store.fill(key, token, value, ttl);
     }
@@ -416,7 +426,16 @@ public final class RedisTier implements RemoteTier {
         events.put("late_writes", lateWrites());
         events.put("unlock_failures", unlockFailures());
         events.put("failover_replays", failoverReplays());
+        events.put("held_back_reads", heldBackReads());
         return events;
+    }
+
+    /**
+     * Misses whose first step read the entry on its own (the lease asked for after, only if nothing was stored) because
+     * Redis held this node's writes back ({@code CLIENT PAUSE WRITE}, as in a failover) while it answered reads.
+     */
+    public long heldBackReads() {
+        return store.heldBackReads();
     }
 
     /** Connections (reads, writes, bus publisher) found silent by the liveness check and reopened. */

@@ -127,6 +127,99 @@ public final class LettuceStore implements AutoCloseable {
                 });
     }
 
+    /**
+     * The first step of a miss in one round trip: {@link Scripts#GET_OR_LEASE} in mode "2" returns the stored entry and
+     * takes no lease, or, when none is stored, takes the fill lease if it is free. The script is a write, and the server
+     * holds writes back under {@code CLIENT PAUSE WRITE} (a failover) while it still answers reads; so:
+     * <ul>
+     *   <li>while writes are held back ({@link #writesHeldBack}), the entry is read first on the reads link and the lease
+     *       is asked for only if none is stored, as two steps; an L2 hit is then answered at once;</li>
+     *   <li>a script that times out is followed by that read: a stored entry is still served, never sent to the loader,
+     *       and the lease the script may take when the server runs it at last is given back after it (same link, so in
+     *       order).</li>
+     * </ul>
+     */
+    public CompletableFuture<LeaseResult> readOrLease(RemoteKey key, String token, Duration leaseTtl) {
+        if (writesHeldBack()) {
+            heldBackReads.increment();
+            return readThenLease(key, token, leaseTtl);
+        }
+        byte[][] keys = {RedisKeys.entryBytes(key), RedisKeys.bytes(RedisKeys.lease(key))};
+        String route = routes.data(keys[0]);
+        return this.<List<Object>>run(getOrLease, ScriptOutputType.MULTI, keys,
+                utf8(token), millis(leaseTtl), READ_OR_LEASE, maxValueArg)
+                .handle((reply, failure) -> {
+                    if (failure == null) {
+                        long stamp = micros(reply.get(1), reply.get(2));
+                        clocks.sample(route, stamp, clocks.now());
+                        return CompletableFuture.completedFuture(
+                                new LeaseResult(reply.size() > 3 ? (byte[]) reply.get(3) : null, ((Long) reply.get(0)) == 1L, stamp));
+                    }
+                    Throwable cause = unwrap(failure);
+                    if (!(cause instanceof io.lettuce.core.RedisCommandTimeoutException)) {
+                        return CompletableFuture.<LeaseResult>failedFuture(cause);
+                    }
+                    heldBackReads.increment();
+                    releaseLease(key, token).exceptionally(e -> null);
+                    return get(key).thenCompose(value -> value != null
+                            ? CompletableFuture.completedFuture(new LeaseResult(value, false, 0L))
+                            : CompletableFuture.<LeaseResult>failedFuture(cause));
+                }).thenCompose(f -> f);
+    }
+
+    private CompletableFuture<LeaseResult> readThenLease(RemoteKey key, String token, Duration leaseTtl) {
+        return get(key).thenCompose(value -> value != null
+                ? CompletableFuture.completedFuture(new LeaseResult(value, false, 0L))
+                : getOrLease(key, token, leaseTtl, true));
+    }
+
+    /** How long writes may go unanswered, while some are in flight, before they count as held back by the server. */
+    static final long HELD_BACK_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100);
+
+    private static final byte[] READ_OR_LEASE = utf8("2");
+
+    private final java.util.concurrent.atomic.LongAdder heldBackReads = new java.util.concurrent.atomic.LongAdder();
+
+    /** Misses whose first step read the entry on the reads link because the server held this node's writes back. */
+    public long heldBackReads() {
+        return heldBackReads.sum();
+    }
+
+    private final java.util.concurrent.atomic.AtomicInteger writesInFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile long writesBusySince;
+    private volatile long lastWriteAnswer;
+
+    /**
+     * Whether the server holds this node's writes back: some are in flight, and none has been answered for
+     * {@link #HELD_BACK_NANOS} (since the writes link last became busy). Cheap: two volatile reads and the clock.
+     */
+    boolean writesHeldBack() {
+        if (writesInFlight.get() == 0) {
+            return false;
+        }
+        long answered = lastWriteAnswer;
+        long busy = writesBusySince;
+        long latest = answered - busy > 0 ? answered : busy;
+        return System.nanoTime() - latest > HELD_BACK_NANOS;
+    }
+
+    private <T> CompletionStage<T> trackWrite(Supplier<CompletionStage<T>> send) {
+        if (writesInFlight.getAndIncrement() == 0) {
+            writesBusySince = System.nanoTime();
+        }
+        CompletionStage<T> sent;
+        try {
+            sent = send.get();
+        } catch (RuntimeException e) {
+            writesInFlight.decrementAndGet();
+            throw e;
+        }
+        return sent.whenComplete((value, failure) -> {
+            lastWriteAnswer = System.nanoTime();
+            writesInFlight.decrementAndGet();
+        });
+    }
+
     public CompletableFuture<Boolean> fill(RemoteKey key, String token, byte[] value, Duration ttl) {
         if (value.length > maxValueBytes) {
             return CompletableFuture.failedFuture(tooLarge(value));
@@ -427,7 +520,8 @@ public final class LettuceStore implements AutoCloseable {
 
     /** A script on the route of its first key (every key of one script shares a hash tag: one slot), on the writes link. */
     private <T> CompletableFuture<T> run(Script script, ScriptOutputType type, byte[][] keys, byte[]... args) {
-        return guard.call(routes.data(keys[0]), () -> writes.commands().thenCompose(c -> LettuceStore.<T>script(c, script, type, false, keys, args)));
+        return guard.call(routes.data(keys[0]), () -> writes.commands()
+                .thenCompose(c -> trackWrite(() -> LettuceStore.<T>script(c, script, type, false, keys, args))));
     }
 
     /** EVALSHA (read-only: EVALSHA_RO), falling back to EVAL once when the server does not know the script. */

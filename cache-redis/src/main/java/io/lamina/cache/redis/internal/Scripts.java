@@ -7,9 +7,11 @@ package io.lamina.cache.redis.internal;
 final class Scripts {
 
     /**
-     * KEYS: entry, lease. ARGV: token, lease ms, only-if-free ("1"/"0"), largest value in bytes. Returns {leased,
-     * seconds, microseconds, entry or nil}: the server's TIME is the load's start stamp for tag versions. An entry
-     * larger than the limit, or not a string (a foreign key), is returned as {@link #UNREADABLE} without being read.
+     * KEYS: entry, lease. ARGV: token, lease ms, mode, largest value in bytes. Mode "0" takes the lease whoever holds
+     * it, "1" only if it is free, "2" only if it is free <em>and</em> no readable entry is stored (the first step of a
+     * miss: an L2 hit takes no lease). Returns {leased, seconds, microseconds, entry or nil}: the server's TIME is the
+     * load's start stamp for tag versions. An entry larger than the limit, or not a string (a foreign key), is returned
+     * as {@link #UNREADABLE} without being read.
      */
     static final String GET_OR_LEASE = """
             redis.replicate_commands()
@@ -18,7 +20,9 @@ final class Scripts {
             local v = false
             if type(n) ~= 'number' or n > tonumber(ARGV[4]) then v = '\\0' elseif n > 0 then v = redis.call('GET', KEYS[1]) end
             local leased = 0
-            if ARGV[3] == '1' then
+            if ARGV[3] == '2' then
+              if (v == false or v == '\\0') and redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then leased = 1 end
+            elseif ARGV[3] == '1' then
               if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then leased = 1 end
             else
               redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])

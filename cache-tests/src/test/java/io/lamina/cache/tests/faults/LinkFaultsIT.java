@@ -109,7 +109,7 @@ class LinkFaultsIT {
 
     /**
      * Finding 5: {@code CLIENT PAUSE 1500 WRITE} while the node writes: reads of L2-resident keys, single and by page, never
-     * go to the loader.
+     * go to the loader, although a miss's first step is a script (a write) that the pause holds back.
      */
     @Test
     void writesPausedByTheServer_neverSendAnL2ResidentKeyToTheLoader(RedisServer redis, @RedisNamespace String namespace)
@@ -184,6 +184,45 @@ class LinkFaultsIT {
         }
         assertThat(loads).as("L2-resident keys sent to the loader").hasValue(0);
         assertThat(a.stats("c").l2Errors()).as("failed reads").isZero();
+        // a miss's first step is a script (the entry, else the fill lease), a write the pause holds back: reads went
+        // to the reads link instead while writes were held back, and no lease was left behind
+        assertThat(a.nodeStats().remoteEvents().get("held_back_reads")).as("first steps that read first").isPositive();
+        byte[][] leases = new byte[50][];
+        for (int i = 0; i < 50; i++) {
+            leases[i] = (namespace + ":f:{c:k" + i + "}").getBytes(StandardCharsets.UTF_8);
+        }
+        assertThat(raw(redis).sync().exists(leases)).as("fill leases left").isZero();
+    }
+
+    /**
+     * A miss during {@code CLIENT PAUSE WRITE} of a key Redis does not hold: its read-or-lease script times out, the read
+     * that follows finds nothing, the value is loaded here; when the pause ends the server runs the held script, which
+     * takes the fill lease, and the give-back sent after it on the same link ends it at once. Left alone, the lease would
+     * make every other node's miss of the key wait up to lockWait for 30 s.
+     */
+    @Test
+    void aMissDuringAWritePause_leavesNoFillLeaseBehind(RedisServer redis, @RedisNamespace String namespace) throws Exception {
+        CacheTemplate a = node(redis.uri(), namespace, L2_ONLY, RedisTier.builder().commandTimeout(Duration.ofMillis(300)));
+        a.remember("c", "warm", String.class, () -> "w");   // connections open, scripts loaded
+        StatefulRedisConnection<byte[], byte[]> admin = raw(redis);
+        byte[] lease = (namespace + ":f:{c:cold}").getBytes(StandardCharsets.UTF_8);
+        AtomicInteger loads = new AtomicInteger();
+
+        admin.sync().dispatch(io.lettuce.core.protocol.CommandType.CLIENT,
+                new io.lettuce.core.output.StatusOutput<>(ByteArrayCodec.INSTANCE),
+                new io.lettuce.core.protocol.CommandArgs<>(ByteArrayCodec.INSTANCE).add("PAUSE").add(1000).add("WRITE"));
+        long pausedAt = System.nanoTime();
+        assertThat(a.remember("c", "cold", String.class, () -> "loaded " + loads.incrementAndGet())).isEqualTo("loaded 1");
+        assertThat(System.nanoTime() - pausedAt).as("answered while writes were paused")
+                .isLessThan(TimeUnit.MILLISECONDS.toNanos(1000));
+        assertThat(a.nodeStats().remoteEvents().get("held_back_reads")).isEqualTo(1L);
+
+        // the pause ends at 1 s; the held script and then the give-back run; check a while after that
+        awaitTrue(Duration.ofSeconds(10), () -> System.nanoTime() - pausedAt > TimeUnit.MILLISECONDS.toNanos(2000), "the pause over");
+        assertThat(admin.sync().exists(lease)).as("the fill lease the held script took").isZero();
+        // and the key is loadable at once by the next miss, which takes the lease and fills
+        assertThat(a.remember("c", "cold", String.class, () -> "loaded " + loads.incrementAndGet())).isEqualTo("loaded 2");
+        assertThat(admin.sync().get((namespace + ":e:{c:cold}").getBytes(StandardCharsets.UTF_8))).isNotNull();
     }
 
     /** Finding 6: a 50 MB blob at an entry key is a miss that is never transferred whole, and the next fill replaces it. */

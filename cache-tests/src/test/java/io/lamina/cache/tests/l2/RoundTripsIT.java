@@ -73,25 +73,31 @@ class RoundTripsIT {
     }
 
     @Test
-    void anL2Hit_isExactlyOneGetrange() {
+    void anL2Hit_isExactlyOneRoundTrip_theReadOrLeaseScript_andTakesNoLease() {
         // the end of the bus's first gap forgets the tag versions, after which a read checks the cache tag once
         await().atMost(Duration.ofSeconds(10)).until(() -> node.nodeStats().busHealthy());
         node.remember("l2only", "warm", String.class, () -> "value");
         Map<String, Long> before = quiet();
+        long sentBefore = proxy.commandsReceived();
 
         for (int i = 0; i < 100; i++) {
             assertThat(node.remember("l2only", "warm", String.class, () -> "loaded again")).isEqualTo("value");
         }
 
+        List<String> sent = sentSince(sentBefore, "{l2only:warm}");
+        assertThat(sent).hasSize(100).allMatch(c -> c.startsWith("EVALSHA") && c.contains("rt:f:{l2only:warm}"));
         Map<String, Long> delta = delta(before, commandCalls());
         delta.remove("info");
-        // GETRANGE 0 <maxValueSize>: a GET bounded in size (an oversized entry is never transferred)
-        assertThat(delta).containsExactlyEntriesOf(Map.of("getrange", 100L));
+        // the script reads the entry (bounded in size: an oversized one is never transferred) and, finding it, takes no
+        // lease: no SET among the commands the server ran, no release
+        assertThat(delta).containsOnlyKeys("evalsha", "time", "strlen", "get");
+        assertThat(delta).containsEntry("evalsha", 100L).containsEntry("get", 100L);
+        assertThat(admin.sync().exists("rt:f:{l2only:warm}")).isZero();
         assertThat(node.stats("l2only").l2Hits()).isEqualTo(100);
     }
 
     @Test
-    void aColdMiss_isThreeRoundTrips_getLeaseFill_andTakesNoLock() {
+    void aColdMiss_isTwoRoundTrips_readOrLeaseThenFill_andTakesNoLock() {
         // the end of the bus's first gap flushes L1 and the tag versions, after which the next miss reads the cache tag
         await().atMost(Duration.ofSeconds(10)).until(() -> node.nodeStats().busHealthy());
         node.remember("l2only", "first", String.class, () -> "v");   // scripts are now loaded, the cache tag known
@@ -103,12 +109,12 @@ class RoundTripsIT {
         long onTheCallersPath = proxy.commandsReceived() - before;
         List<String> sent = sentSince(before, "{l2only:cold}");
         // counted on the client's side of the wire (the proxy): each step is one command, so one round trip
-        assertThat(sent).as(String.join("\n", sent)).hasSize(3);
-        assertThat(sent.get(0)).startsWith("GETRANGE rt:e:{l2only:cold}");
-        assertThat(sent.get(1)).startsWith("EVALSHA").contains("rt:f:{l2only:cold}");   // re-read + fill lease if free
-        assertThat(sent.get(2)).startsWith("EVALSHA").contains("rt:f:{l2only:cold}");   // fenced fill, ends the lease
-        assertThat(onTheCallersPath).as("all of them sent before the caller had its value").isGreaterThanOrEqualTo(3);
+        assertThat(sent).as(String.join("\n", sent)).hasSize(2);
+        assertThat(sent.get(0)).startsWith("EVALSHA").contains("rt:f:{l2only:cold}");   // the entry, else the lease if free
+        assertThat(sent.get(1)).startsWith("EVALSHA").contains("rt:f:{l2only:cold}");   // fenced fill, ends the lease
+        assertThat(onTheCallersPath).as("both sent before the caller had its value").isGreaterThanOrEqualTo(2);
         assertThat(proxy.commandLog()).as("no lock key touched").noneMatch(c -> c.contains("rt:l:{l2only:cold}"));
+        assertThat(admin.sync().get("rt:f:{l2only:cold}")).as("the lease ended with the fill").isNull();
     }
 
     /** The Redisson lock is taken only by a node that finds another node's fill lease: to wait, not to load. */
