@@ -140,6 +140,27 @@ class BurstInvalidationIT {
     }
 
     @Test
+    void invalidateAll_ofMoreKeysThanOneMessageHolds_sendsThemAThousandAtATime() {
+        List<String> page = keys("big-", 1_500);
+        a.invalidate(CACHE, "warm");   // the scripts are now loaded on the server
+        a.invalidateAll(CACHE, List.of("warm", "warm2"));
+        java.util.Map<String, String> values = new java.util.LinkedHashMap<>();
+        page.forEach(k -> values.put(k, "old-" + k));
+        a.putAll(CACHE, values);
+        assertThat(b.rememberAll(CACHE, page, String.class, missing -> java.util.Map.of())).hasSize(page.size());   // B's L1
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.nodeStats().invalidationsReceived() >= 3);
+        long received = b.nodeStats().invalidationsReceived();
+        long before = proxy.commandsReceived();
+
+        a.invalidateAll(CACHE, page);
+
+        assertThat(sentSince(before)).as("1 000 keys, then 500").hasSize(2).allMatch(c -> c.startsWith("EVALSHA"));
+        assertThat(storedCount(page)).isZero();
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.nodeStats().invalidationsReceived() - received == 2);
+        assertThat(b.rememberAll(CACHE, page, String.class, missing -> java.util.Map.of())).as("B holds none of them").isEmpty();
+    }
+
+    @Test
     void invalidateAll_keysNamingOneEntry_collapse() {
         cachedOnBothNodes(List.of("warm", "1"));
         a.invalidate(CACHE, "warm");   // the script is now loaded on the server (a first EVALSHA falls back to EVAL)
