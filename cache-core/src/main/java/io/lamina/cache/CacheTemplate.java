@@ -155,8 +155,24 @@ public interface CacheTemplate extends AutoCloseable {
     /** As {@link #put(String, Object, Object)} with this entry's TTL and tags. */
     void put(String cache, Object key, Object value, Duration ttl, String... tags);
 
-    /** Removes {@code key} from every tier and node; a load of it that is still running cannot store its result. */
+    /**
+     * Removes {@code key} from every tier and node; a load of it that is still running cannot store its result.
+     * Invalidations of one cache that overlap in time on this node are sent to Redis together, with one bus message.
+     * If Redis does not take it, nothing is thrown: this node's copy is still dropped, and the invalidation is queued
+     * and replayed once Redis takes writes again.
+     */
     void invalidate(String cache, Object key);
+
+    /**
+     * {@link #invalidate(String, Object)} of every key, sent together: one script per Redis server (per slot group on a
+     * Cluster) and one bus message for all of them (per 1 000 keys). Keys that name the same entry count once. Every
+     * key's copy on this node is dropped and its running loads fenced, whatever Redis answers; keys Redis did not take
+     * are queued and replayed, nothing is thrown. An empty collection does nothing.
+     *
+     * @throws NullPointerException if {@code keys} or one of its keys is null, before any I/O
+     * @throws IllegalArgumentException for an unsupported key type, before any I/O
+     */
+    void invalidateAll(String cache, Collection<?> keys);
 
     /**
      * Invalidates every entry that carries any of {@code tags}, in every cache, on every node. Costs the

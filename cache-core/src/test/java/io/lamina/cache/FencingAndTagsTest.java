@@ -59,6 +59,32 @@ class FencingAndTagsTest {
     }
 
     @Test
+    void invalidateAllOfKeys_dropsExactlyThoseKeys_andFencesALoadInFlight() throws Exception {
+        cache.put("products", 1L, new Product(1, 0, "a"));
+        cache.put("products", 2L, new Product(2, 0, "b"));
+        cache.put("products", 3L, new Product(3, 0, "kept"));
+        CountDownLatch loading = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<Product> load = pool.submit(() -> cache.remember("products", 4L, Product.class, () -> {
+            loading.countDown();
+            release.await();
+            return new Product(4, 0, "old");
+        }));
+        assertThat(loading.await(5, TimeUnit.SECONDS)).isTrue();
+
+        cache.invalidateAll("products", List.of(1L, 2L, 4L, 2));   // 2L and 2 name one entry
+        release.countDown();
+
+        assertThat(load.get(5, TimeUnit.SECONDS).name()).as("its own caller gets what it loaded").isEqualTo("old");
+        assertThat(cache.getIfPresent("products", 4L, Product.class)).as("but it is not kept").isNull();
+        assertThat(cache.getIfPresent("products", 1L, Product.class)).isNull();
+        assertThat(cache.getIfPresent("products", 2L, Product.class)).isNull();
+        assertThat(cache.getIfPresent("products", 3L, Product.class)).isNotNull();
+        cache.invalidateAll("products", List.of());   // nothing to do
+        assertThat(cache.getIfPresent("products", 3L, Product.class)).isNotNull();
+    }
+
+    @Test
     void invalidateTags_thenReload_cachesTheNewValue() {
         tagged("products", 1, 1, "old");
         cache.invalidateTags("category:1");

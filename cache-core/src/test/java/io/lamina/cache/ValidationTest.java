@@ -55,6 +55,12 @@ class ValidationTest {
                 .isInstanceOf(NullPointerException.class).hasMessage("key");
         assertThatThrownBy(() -> cache.put("declared", null, "v")).isInstanceOf(NullPointerException.class).hasMessage("key");
         assertThatThrownBy(() -> cache.invalidate("declared", null)).isInstanceOf(NullPointerException.class).hasMessage("key");
+        assertThatThrownBy(() -> cache.invalidateAll("declared", (java.util.Collection<?>) null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("keys");
+        assertThatThrownBy(() -> cache.invalidateAll("declared", java.util.Arrays.asList("a", null)))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("null key");
+        assertThatThrownBy(() -> cache.invalidateAll("declared", java.util.List.of(new int[] {1})))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("array");
     }
 
     @Test

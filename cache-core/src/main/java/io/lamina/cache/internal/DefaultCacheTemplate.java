@@ -484,17 +484,23 @@ public final class DefaultCacheTemplate implements CacheTemplate {
     public void invalidate(String cache, Object key) {
         NamedCache named = cache(cache);
         Objects.requireNonNull(key, "key");
-        if (coherence == null) {
-            named.invalidate(key);
-            return;
+        // the removal and its bus message in one round trip (Redis: one script); overlapping calls share one
+        named.invalidate(key, coherence);
+    }
+
+    @Override
+    public void invalidateAll(String cache, java.util.Collection<?> keys) {
+        NamedCache named = cache(cache);
+        Objects.requireNonNull(keys, "keys");
+        java.util.LinkedHashMap<String, Object> keyOf = new java.util.LinkedHashMap<>();
+        for (Object key : keys) {
+            if (key == null) {
+                throw new NullPointerException("keys holds a null key");
+            }
+            keyOf.putIfAbsent(context.keys().format(key), key);   // keys that name the same entry collapse
         }
-        // the removal and its bus message in one round trip where the tier can (Redis: one script)
-        Boolean announced = named.invalidate(key, formatted ->
-                coherence.announcement(BusMessage.keys(context.nodeId(), named.name(), List.of(formatted))));
-        if (announced == null) {
-            publishKeys(named, key);
-        } else {
-            coherence.publishedWithWrite(announced);
+        if (!keyOf.isEmpty()) {
+            named.invalidateKeys(keyOf, coherence);
         }
     }
 

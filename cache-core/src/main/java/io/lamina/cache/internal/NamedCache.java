@@ -685,13 +685,13 @@ public final class NamedCache {
     }
 
     /** See {@link WritePath#invalidate}. */
-    public void invalidate(Object key) {
-        writes.invalidate(key, null);
+    public void invalidate(Object key, io.lamina.cache.internal.bus.Coherence bus) {
+        writes.invalidate(key, bus);
     }
 
-    /** See {@link WritePath#invalidate(Object, java.util.function.Function)}. */
-    public Boolean invalidate(Object key, java.util.function.Function<String, io.lamina.cache.internal.bus.Coherence.Announcement> announce) {
-        return writes.invalidate(key, announce);
+    /** See {@link WritePath#invalidateKeys}. */
+    public void invalidateKeys(java.util.Map<String, Object> keys, io.lamina.cache.internal.bus.Coherence bus) {
+        writes.invalidateKeys(keys, bus);
     }
 
     /** See {@link WritePath#invalidateFromBus}. */

@@ -1,5 +1,6 @@
 package io.lamina.cache.internal;
 
+import io.lamina.cache.internal.bus.BusMessage;
 import io.lamina.cache.internal.bus.Coherence;
 import io.lamina.cache.internal.l1.L1Entry;
 import io.lamina.cache.internal.load.Flight;
@@ -10,6 +11,7 @@ import io.lamina.cache.spi.RemoteKey;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The write path of one named cache: {@code put} and {@code invalidate} change Redis first, then L1 (a
@@ -20,6 +22,7 @@ final class WritePath {
 
     private final NamedCache cache;
     private final RemoteAccess remote;
+    private final GroupCommit group = new GroupCommit();
 
     WritePath(NamedCache cache, RemoteAccess remote) {
         this.cache = cache;
@@ -31,7 +34,10 @@ final class WritePath {
         String formatted = cache.context().keys().format(key);
         cache.stats().put();
         if (value == null && !cache.options().cacheNulls()) {
-            invalidate(key, null);
+            if (remote != null) {
+                send(List.of(formatted), null);   // the template publishes the put's message
+            }
+            dropAndFence(key, formatted);
             return;
         }
         Duration base = ttl != null ? ttl : value == null ? cache.options().nullTtl() : cache.options().ttl();
@@ -142,27 +148,70 @@ final class WritePath {
     }
 
     /**
-     * Removes {@code key} from L2 then L1; a running load of it can no longer store its result. With {@code announce}
-     * (the bus message for the key's string form), the remote tier publishes the message in the same round trip, after
-     * the removal. Returns null when no message went with the removal (the caller publishes it), else whether Redis took
-     * both (false: the invalidation is replayed, and its message published again).
+     * Removes {@code key} from L2 then L1; a running load of it can no longer store its result. With a {@code bus}, the
+     * remote tier publishes the invalidation message after the removal, in the same round trip. Invalidations of the
+     * cache that overlap in time are sent together ({@link GroupCommit}): one script per slot group and one message for
+     * all their keys. Every caller passes the same {@code bus} (the template's, or null when there is none).
      */
-    public Boolean invalidate(Object key, java.util.function.Function<String, Coherence.Announcement> announce) {
+    public void invalidate(Object key, Coherence bus) {
         String formatted = cache.context().keys().format(key);
-        Boolean announced = null;
         if (remote != null) {
-            RemoteKey rk = new RemoteKey(cache.context().namespace(), cache.name(), formatted);
-            Coherence.Announcement message = announce == null ? null : announce.apply(formatted);
-            boolean taken = remote.awaitWrite(remote.start(() -> message == null ? remote.tier().invalidate(rk)
-                            : remote.tier().invalidate(rk, message.channel(), message.bytes())),
-                    Intent.key(cache.name(), formatted), "invalidate of " + rk, cache.stats());
-            announced = message == null ? null : taken;
+            group.invalidate(formatted, keys -> send(keys, bus));
         }
+        dropAndFence(key, formatted);
+    }
+
+    /**
+     * Removes these keys (distinct string forms, each with the key it was made from) from L2 then L1, like
+     * {@link #invalidate} each, with the removals sent together: {@link BusMessage#MAX_NAMES} keys at a time, each
+     * slice one script per slot group and, with a {@code bus}, one message.
+     */
+    public void invalidateKeys(java.util.Map<String, Object> keys, Coherence bus) {
+        if (remote != null) {
+            List<String> all = new java.util.ArrayList<>(keys.keySet());
+            for (int from = 0; from < all.size(); from += BusMessage.MAX_NAMES) {
+                send(all.subList(from, Math.min(all.size(), from + BusMessage.MAX_NAMES)), bus);
+            }
+        }
+        keys.forEach((formatted, key) -> dropAndFence(key, formatted));
+    }
+
+    /**
+     * Removes {@code formatted} keys from Redis, with their message on {@code bus} if any, published by the tier after
+     * the removal; waits for it (bounded) and tells the replay queue and the bus's counters how it went. Never throws.
+     */
+    private boolean send(List<String> formatted, Coherence bus) {
+        List<RemoteKey> rks = new java.util.ArrayList<>(formatted.size());
+        for (String f : formatted) {
+            rks.add(new RemoteKey(cache.context().namespace(), cache.name(), f));
+        }
+        Coherence.Announcement message = bus == null ? null
+                : bus.announcement(BusMessage.keys(cache.context().nodeId(), cache.name(), List.copyOf(formatted)));
+        RemoteKey first = rks.get(0);
+        CompletableFuture<Void> call = remote.start(() -> rks.size() > 1
+                ? remote.tier().invalidateAll(rks, message == null ? null : message.channel(), message == null ? null : message.bytes())
+                : message == null ? remote.tier().invalidate(first) : remote.tier().invalidate(first, message.channel(), message.bytes()));
+        boolean taken = remote.await(call.thenApply(v -> Boolean.TRUE), Duration.ZERO, Boolean.FALSE,
+                rks.size() > 1 ? "invalidate of " + rks.size() + " keys of cache " + cache.name() : "invalidate of " + first,
+                cache.stats());
+        for (String f : formatted) {
+            if (taken) {
+                remote.replays().succeeded(Intent.key(cache.name(), f));
+            } else {
+                remote.replays().failed(Intent.key(cache.name(), f));
+            }
+        }
+        if (message != null) {
+            bus.publishedWithWrite(taken);   // failed: the keys are replayed, and announced again
+        }
+        return taken;
+    }
+
+    private void dropAndFence(Object key, String formatted) {
         cache.l1().map().compute(key, (k, current) -> {
             cache.fence(formatted);
             return null;
         });
-        return announced;
     }
 
     /**
@@ -173,24 +222,17 @@ final class WritePath {
         for (String formatted : formattedKeys) {
             Flight running = cache.flights().get(formatted);
             if (running != null) {
-                dropLocal(running.key(), formatted);
+                dropAndFence(running.key(), formatted);
             }
             Flight refreshing = cache.refreshes().get(formatted);
             if (refreshing != null) {
-                dropLocal(refreshing.key(), formatted);
+                dropAndFence(refreshing.key(), formatted);
             }
             L1Entry cached = cache.l1().byFormatted(formatted);
             if (cached != null) {
-                dropLocal(cached.key(), formatted);
+                dropAndFence(cached.key(), formatted);
             }
         }
-    }
-
-    private void dropLocal(Object key, String formatted) {
-        cache.l1().map().compute(key, (k, current) -> {
-            cache.fence(formatted);
-            return null;
-        });
     }
 
 }

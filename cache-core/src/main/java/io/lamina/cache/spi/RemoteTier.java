@@ -137,6 +137,22 @@ public interface RemoteTier extends AutoCloseable {
         return CompletableFuture.allOf(puts.toArray(new CompletableFuture<?>[0]));
     }
 
+    /**
+     * {@link #invalidate(RemoteKey)} of every key, then, when {@code channel} is not null, publishes {@code message} on
+     * it: one invalidation message announcing them all, published only once every key is gone. Completes when all of
+     * it is done, and fails if any part fails. The default removes the keys one by one (all started at once), then
+     * publishes; an efficient implementation sends one command per server (per cluster slot group) and publishes from
+     * the last of them.
+     */
+    default CompletionStage<Void> invalidateAll(List<RemoteKey> keys, String channel, byte[] message) {
+        List<CompletableFuture<Void>> removals = new ArrayList<>(keys.size());
+        for (RemoteKey key : keys) {
+            removals.add(invalidate(key).toCompletableFuture());
+        }
+        CompletableFuture<Void> removed = CompletableFuture.allOf(removals.toArray(new CompletableFuture<?>[0]));
+        return channel == null ? removed : removed.thenCompose(done -> bus().publish(channel, message));
+    }
+
     private static <T> CompletableFuture<List<T>> all(List<CompletableFuture<T>> stages) {
         return CompletableFuture.allOf(stages.toArray(new CompletableFuture<?>[0])).thenApply(ignored -> {
             List<T> out = new ArrayList<>(stages.size());

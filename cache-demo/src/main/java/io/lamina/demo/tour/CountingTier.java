@@ -160,6 +160,11 @@ final class CountingTier implements RemoteTier {
     }
 
     @Override
+    public CompletionStage<Void> invalidateAll(List<RemoteKey> keys, String channel, byte[] message) {
+        return counted(tier.invalidateAll(keys, channel, message));
+    }
+
+    @Override
     public InvalidationBus bus() {
         return tier.bus();
     }

@@ -336,6 +336,11 @@ public final class RedisTier implements RemoteTier {
     }
 
     @Override
+    public CompletionStage<Void> invalidateAll(java.util.List<RemoteKey> keys, String channel, byte[] message) {
+        return store.invalidateAll(keys, channel, message);
+    }
+
+    @Override
     public CompletionStage<Long> invalidateTag(TagKey tag, Duration ttl) {
         return store.invalidateTag(tag, ttl);
     }

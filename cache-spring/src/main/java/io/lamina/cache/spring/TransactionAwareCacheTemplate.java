@@ -22,7 +22,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 /**
  * A {@link CacheTemplate} whose writes follow Spring transactions: while transaction synchronization is active on
  * the calling thread (inside {@code @Transactional} or a {@code TransactionTemplate}), {@code put},
- * {@code invalidate}, {@code invalidateTags} and {@code invalidateAll} take effect as the {@link TransactionMode}
+ * {@code putAll}, {@code invalidate}, {@code invalidateTags} and both {@code invalidateAll} take effect as the {@link TransactionMode}
  * says (by default at once <em>and</em> again after the commit); outside one, at once. Reads and loads are passed
  * through unchanged.
  *
@@ -96,7 +96,7 @@ public final class TransactionAwareCacheTemplate implements CacheTemplate {
         Objects.requireNonNull(entries, "entries");
         java.util.Map<Object, Object> copy = new java.util.LinkedHashMap<>(entries);
         copy.keySet().forEach(k -> Objects.requireNonNull(k, "entries holds a null key"));
-        write(() -> copy.keySet().forEach(k -> target.invalidate(cache, k)), () -> target.putAll(cache, copy));
+        write(() -> target.invalidateAll(cache, copy.keySet()), () -> target.putAll(cache, copy));
     }
 
     @Override
@@ -104,6 +104,15 @@ public final class TransactionAwareCacheTemplate implements CacheTemplate {
         Objects.requireNonNull(cache, "cache");
         Objects.requireNonNull(key, "key");
         write(() -> target.invalidate(cache, key), () -> target.invalidate(cache, key));
+    }
+
+    @Override
+    public void invalidateAll(String cache, java.util.Collection<?> keys) {
+        Objects.requireNonNull(cache, "cache");
+        Objects.requireNonNull(keys, "keys");
+        java.util.List<Object> copy = new java.util.ArrayList<>(keys);
+        copy.forEach(k -> Objects.requireNonNull(k, "keys holds a null key"));
+        write(() -> target.invalidateAll(cache, copy), () -> target.invalidateAll(cache, copy));
     }
 
     @Override

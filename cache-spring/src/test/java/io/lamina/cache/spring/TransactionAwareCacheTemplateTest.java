@@ -1,6 +1,7 @@
 package io.lamina.cache.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lamina.cache.CacheTemplate;
 import io.lamina.cache.CachedValue;
@@ -90,6 +91,25 @@ class TransactionAwareCacheTemplateTest {
         });
         assertThat(cached("t")).isNull();
         assertThat(raw.getIfPresent("other", "x", String.class)).isNull();
+    }
+
+    @Test
+    void both_invalidateAllOfKeys_atOnce_andAgainAfterTheCommit_onACopyOfTheKeys() {
+        CacheTemplate cache = TransactionAwareCacheTemplate.wrap(raw, TransactionMode.BOTH);
+        raw.put("rows", "a", "old");
+        raw.put("rows", "b", "old");
+        raw.put("rows", "c", "kept");
+        java.util.List<String> keys = new java.util.ArrayList<>(java.util.List.of("a", "b"));
+        transaction.executeWithoutResult(status -> {
+            cache.invalidateAll("rows", keys);
+            assertThat(cached("a")).as("invalidated at once").isNull();
+            keys.clear();                                             // the caller's collection changes: the copy counts
+            raw.remember("rows", "b", String.class, () -> "old");     // a reader in the window reloads the old row
+        });
+        assertThat(cached("b")).as("invalidated again after the commit").isNull();
+        assertThat(cached("c")).isEqualTo(new CachedValue<>("kept"));
+        assertThatThrownBy(() -> cache.invalidateAll("rows", java.util.Arrays.asList("a", null)))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("null key");
     }
 
     @Test

@@ -68,6 +68,7 @@ public final class LettuceStore implements AutoCloseable {
     private final Script putAll = new Script(Scripts.PUT_ALL);
     private final Script clock = new Script(Scripts.CLOCK);
     private final Script invalidateAndPublish = new Script(Scripts.INVALIDATE);
+    private final Script invalidateAll = new Script(Scripts.INVALIDATE_ALL);
 
     /**
      * @param writeWindow   the command timeout: how long after it was sent a put may still be stored
@@ -445,6 +446,40 @@ public final class LettuceStore implements AutoCloseable {
                     : CompletableFuture.failedFuture(tooLarge(refused))));
         }
         return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]));
+    }
+
+    /**
+     * Removes many entries and their leases, one script per slot group (one on a single Redis), and with a
+     * {@code channel} publishes {@code message} once all of them are gone: the other groups' scripts go out at once, the
+     * last group's script publishes when they have all answered (one round trip with one group, two with several).
+     * Fails if any part fails; the message is still published by the last group when another group failed (the keys it
+     * did remove are announced; the caller replays the rest, and announces them again).
+     */
+    public CompletableFuture<Void> invalidateAll(List<RemoteKey> keys, String channel, byte[] message) {
+        if (keys.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        for (RemoteKey key : keys) {
+            recent.record(new RecentWrites.Entry(key));
+        }
+        if (channel != null) {
+            recent.record(new RecentWrites.Message(channel, message));
+        }
+        List<List<Integer>> groups = new ArrayList<>(groups(keys).values());
+        int others = channel == null ? groups.size() : groups.size() - 1;
+        CompletableFuture<?>[] parts = new CompletableFuture<?>[others];
+        for (int g = 0; g < others; g++) {
+            parts[g] = this.<Long>run(invalidateAll, ScriptOutputType.INTEGER, entryAndLease(keys, groups.get(g)));
+        }
+        CompletableFuture<Void> removed = CompletableFuture.allOf(parts);
+        if (channel == null) {
+            return removed;
+        }
+        byte[][] last = entryAndLease(keys, groups.get(others));
+        return removed.handle((v, failure) -> this.<Long>run(invalidateAll, ScriptOutputType.INTEGER, last, utf8(channel), message)
+                .thenCompose(published -> failure == null ? CompletableFuture.<Void>completedFuture(null)
+                        : CompletableFuture.<Void>failedFuture(unwrap(failure))))
+                .thenCompose(f -> f);
     }
 
     public CompletableFuture<Long> invalidateTag(TagKey tag, Duration ttl) {

@@ -111,6 +111,21 @@ final class Scripts {
             return 1
             """;
 
+    /**
+     * {@link #INVALIDATE} of many keys of one slot group. KEYS: entry1, lease1, entry2, lease2, ... ARGV: nothing, or
+     * channel and message: then published once every key of the group is gone. DEL runs in slices, so the number of
+     * keys is not bounded by Lua's stack. Returns the number of keys.
+     */
+    static final String INVALIDATE_ALL = """
+            for i = 1, #KEYS, 200 do
+              redis.call('DEL', unpack(KEYS, i, math.min(i + 199, #KEYS)))
+            end
+            if #ARGV == 2 then
+              redis.call('PUBLISH', ARGV[1], ARGV[2])
+            end
+            return #KEYS / 2
+            """;
+
     /** KEYS: any key (the script runs where it lives). Returns the server's {seconds, microseconds}. */
     static final String CLOCK = """
             #!lua flags=no-writes

@@ -98,6 +98,13 @@ final class ConceptsSamples {
         // endregion
     }
 
+    /** Many keys at once. */
+    static void invalidateKeys(CacheTemplate cache, java.util.List<Long> changedIds) {
+        // region concepts-invalidate-keys
+        cache.invalidateAll("products", changedIds);   // these keys, every tier, every node: one script, one message
+        // endregion
+    }
+
     /** Batches; returns the page read through the cache. */
     static java.util.Map<Long, Product> batch(CacheTemplate cache, ProductRepository repository, List<Long> ids) {
         // region concepts-batch

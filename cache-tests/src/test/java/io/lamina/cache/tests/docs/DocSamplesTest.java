@@ -188,6 +188,19 @@ class DocSamplesTest {
     }
 
     @Test
+    void conceptsInvalidateKeys_runL1Only() {
+        try (CacheTemplate cache = CacheTemplate.builder().build()) {
+            for (long id = 1; id <= 3; id++) {
+                cache.put("products", id, new Product(id, 42, "p" + id));
+            }
+            ConceptsSamples.invalidateKeys(cache, List.of(1L, 2L));
+            assertThat(cache.getIfPresent("products", 1L, Product.class)).isNull();
+            assertThat(cache.getIfPresent("products", 2L, Product.class)).isNull();
+            assertThat(cache.getIfPresent("products", 3L, Product.class)).isNotNull();
+        }
+    }
+
+    @Test
     void conceptsWrites_runL1Only() {
         try (CacheTemplate cache = CacheTemplate.builder().build()) {
             Product mug = new Product(1, 42, "mug");

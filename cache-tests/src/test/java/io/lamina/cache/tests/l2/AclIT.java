@@ -102,6 +102,11 @@ class AclIT {
                 return Map.of();
             })).as("read from Redis by the other node").hasSize(4).containsEntry(4, "row4");
             assertThat(bulkLoads).hasValue(1);
+            a.invalidateAll("pages", List.of(1, 2));   // the batch invalidation script and its message
+            assertThat(adminConnection.sync().exists(NAMESPACE + ":e:{pages:1}", NAMESPACE + ":e:{pages:2}")).isZero();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(b.remember("pages", 1, String.class, () -> "reloaded")).isEqualTo("reloaded"));
+            assertThat(a.stats("pages").l2Errors()).as("no command of the batch invalidation was denied").isZero();
 
             // tags, invalidateTags, invalidateAll and the bus under the same user
             a.remember("products", 4, String.class, ctx -> {

@@ -140,12 +140,7 @@ class ClusterBulkCommandsIT {
         CacheTemplate a = nodes.node(OPTIONS);
         warm(a, java.util.stream.LongStream.range(-60, 0).boxed().toList());
         List<Long> page = java.util.stream.LongStream.range(0, 500).boxed().toList();
-        Map<Integer, Integer> slotPrimary = new HashMap<>();
-        for (long id : page) {
-            int slot = SlotHash.getSlot("products:" + id);
-            slotPrimary.computeIfAbsent(slot, s -> cluster.nodeForSlot(s).port());
-        }
-        Map<Integer, Integer> groups = groupsPerPrimary(page, slotPrimary);
+        Map<Integer, Integer> groups = slotGroupsPerPrimary(page);
         Map<Integer, Long> cold = count(() -> assertThat(a.rememberAll("products", page, String.class,
                 missing -> missing.stream().collect(Collectors.toMap(k -> k, k -> "v" + k)))).hasSize(500));
         CacheTemplate b = nodes.node(OPTIONS);
@@ -158,6 +153,43 @@ class ClusterBulkCommandsIT {
         });
     }
 
+    /**
+     * {@code invalidateAll(cache, keys)} of 500 keys spread over every primary: one script per slot group on the primary
+     * of that slot (the last one also publishes the bus message), nothing else; the other node hears one message and
+     * drops every copy, and Redis holds none of the keys.
+     */
+    @Test
+    void invalidateAll_sendsOneScriptPerSlotGroup_andOneMessage() {
+        CacheTemplate a = nodes.node(OPTIONS);
+        CacheTemplate b = nodes.node(OPTIONS);
+        List<Long> warmUp = java.util.stream.LongStream.range(-60, 0).boxed().toList();
+        warm(a, warmUp);
+        warm(b, warmUp);
+        a.invalidateAll("products", warmUp);   // the script is now loaded on every primary
+        await().atMost(Duration.ofSeconds(20)).until(() -> a.nodeStats().busHealthy() && b.nodeStats().busHealthy()
+                && b.nodeStats().invalidationsReceived() >= 1);
+        List<Long> page = java.util.stream.LongStream.range(0, 500).boxed().toList();
+        Map<Integer, Integer> groups = slotGroupsPerPrimary(page);
+        warm(a, page);
+        assertThat(b.rememberAll("products", page, String.class, m -> Map.of())).hasSize(500);   // in B's L1 too
+        long received = b.nodeStats().invalidationsReceived();
+        long sent = a.nodeStats().invalidationsSent();
+
+        Map<Integer, Long> commands = count(() -> a.invalidateAll("products", page));
+
+        System.out.println("ClusterBulkCommandsIT: invalidateAll of 500 ids, slot groups " + groups + ", commands " + commands);
+        groups.forEach((port, g) -> assertThat(commands.get(port)).as("primary %d", port).isEqualTo((long) g));
+        assertThat(a.nodeStats().invalidationsSent() - sent).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.nodeStats().invalidationsReceived() - received == 1);
+        AtomicLong reloaded = new AtomicLong();
+        assertThat(b.rememberAll("products", page, String.class, missing -> {
+            reloaded.addAndGet(missing.size());
+            return missing.stream().collect(Collectors.toMap(k -> k, k -> "new" + k));
+        })).hasSize(500).containsEntry(0L, "new0");
+        assertThat(reloaded).as("B held no copy, and Redis no entry").hasValue(500);
+        assertThat(a.stats("products").l2Errors()).isZero();
+    }
+
     private void warm(CacheTemplate node, List<Long> keys) {
         await().atMost(Duration.ofSeconds(20)).until(() -> {
             long errors = node.stats("products").l2Errors();
@@ -165,6 +197,16 @@ class ClusterBulkCommandsIT {
             return node.stats("products").l2Errors() == errors;
         });
         quiet();
+    }
+
+    /** Slot groups of {@code page} per primary (by port), each slot on the primary that serves it now. */
+    private Map<Integer, Integer> slotGroupsPerPrimary(List<Long> page) {
+        Map<Integer, Integer> slotPrimary = new HashMap<>();
+        for (long id : page) {
+            int slot = SlotHash.getSlot("products:" + id);
+            slotPrimary.computeIfAbsent(slot, s -> cluster.nodeForSlot(s).port());
+        }
+        return groupsPerPrimary(page, slotPrimary);
     }
 
     private static Map<Integer, Integer> groupsPerPrimary(List<Long> page, Map<Integer, Integer> slotPrimary) {
