@@ -164,9 +164,13 @@ class BurstInvalidationIT {
     void invalidateAll_keysNamingOneEntry_collapse() {
         cachedOnBothNodes(List.of("warm", "1"));
         a.invalidate(CACHE, "warm");   // the script is now loaded on the server (a first EVALSHA falls back to EVAL)
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.nodeStats().invalidationsReceived() >= 1);
+        long received = b.nodeStats().invalidationsReceived();
         long before = proxy.commandsReceived();
 
         a.invalidateAll(CACHE, List.of("1", "1", 1));   // the string "1" and the number 1 name the same entry
+        // the message reaches B asynchronously: B's L1 copy goes when it arrives
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.nodeStats().invalidationsReceived() == received + 1);
 
         List<String> commands = sentSince(before);
         assertThat(commands).singleElement().asString().contains(namespace + ":e:{" + CACHE + ":1}");
