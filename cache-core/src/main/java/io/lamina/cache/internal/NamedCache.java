@@ -52,6 +52,8 @@ public final class NamedCache {
     private final ConcurrentHashMap<String, Flight> refreshes = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
     private final RemoteAccess remote;
+    /** How long a synchronous miss waits for its remote steps at most: lockWait + 3 command timeouts + 1 s. */
+    private final long prepareLimitNanos;
     private final MissPath miss;
     private final FailSafe failSafe;
     private final RefreshAhead refreshAhead;
@@ -64,6 +66,9 @@ public final class NamedCache {
         this.context = context;
         this.l1 = new LocalTier(options, context.clock(), stats::evictions);
         this.remote = remote;
+        long op = remote == null ? 0 : Durations.toNanos(remote.tier().operationTimeout());
+        this.prepareLimitNanos = Durations.saturatedAdd(Durations.saturatedAdd(Durations.toNanos(options.lockWait()),
+                Durations.saturatedAdd(op, Durations.saturatedAdd(op, op))), 1_000_000_000L);
         this.miss = new MissPath(this, remote, context.nodeId());
         this.failSafe = new FailSafe(this);
         this.refreshAhead = new RefreshAhead(this);
@@ -246,7 +251,7 @@ public final class NamedCache {
             return joinPrepared(prepared, formatted);
         }
         // bounded: every remote step has its own timeout; this only guards against a tier that never answers
-        long limit = options.lockWait().plus(remote.tier().operationTimeout().multipliedBy(3)).toNanos() + 1_000_000_000L;
+        long limit = prepareLimitNanos;
         try {
             return prepared.get(limit, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {

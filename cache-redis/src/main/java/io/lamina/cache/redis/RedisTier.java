@@ -186,6 +186,10 @@ public final class RedisTier implements RemoteTier {
                 // capped at 500 ms and jittered (so nodes do not reconnect in lockstep): a restarted Redis is
                 // reconnected within about half a second, and L2 used again well within 2 s (RedisRestartIT)
                 .reconnectDelay(Delay.equalJitter(Duration.ofMillis(20), Duration.ofMillis(500), 2, TimeUnit.MILLISECONDS))
+                // Lettuce records every command's latency whenever LatencyUtils is on the class path (Micrometer brings
+                // it): a wrapper and a histogram update per command, published on a timer. Lamina's own meters measure
+                // what users see; this one only cost every read and write (ColdMissBenchmark, issue 17)
+                .commandLatencyRecorder(io.lettuce.core.metrics.CommandLatencyRecorder.disabled())
                 .build();
         owned.add(() -> resources.shutdown(0, 2, TimeUnit.SECONDS));
         AbstractRedisClient client = b.cluster ? RedisClusterClient.create(resources, uris) : RedisClient.create(resources);
@@ -280,12 +284,8 @@ public final class RedisTier implements RemoteTier {
 
     @Override
     public CompletionStage<LeaseResult> readOrLease(RemoteKey key, String token, Duration leaseTtl) {
-        return store.readOrLease(key, token, leaseTtl).thenApply(result -> {
-            if (result.value() == null) {
-                lock.missed();   // a miss: the lock client may be needed soon, to wait under contention
-            }
-            return result;
-        });
+        // on a miss the lock client may be needed soon, to wait under contention
+        return store.readOrLease(key, token, leaseTtl, lock::missed);
     }
 
     @Override

@@ -117,7 +117,7 @@ public final class LettuceStore implements AutoCloseable {
     }
 
     public CompletableFuture<LeaseResult> getOrLease(RemoteKey key, String token, Duration leaseTtl, boolean onlyIfFree) {
-        byte[][] keys = {RedisKeys.entryBytes(key), RedisKeys.bytes(RedisKeys.lease(key))};
+        byte[][] keys = {RedisKeys.entryBytes(key), RedisKeys.leaseBytes(key)};
         String route = routes.data(keys[0]);
         return this.<List<Object>>run(getOrLease, ScriptOutputType.MULTI, keys,
                 utf8(token), millis(leaseTtl), utf8(onlyIfFree ? "1" : "0"), maxValueArg)
@@ -140,38 +140,44 @@ public final class LettuceStore implements AutoCloseable {
      *       order).</li>
      * </ul>
      */
-    public CompletableFuture<LeaseResult> readOrLease(RemoteKey key, String token, Duration leaseTtl) {
+    public CompletableFuture<LeaseResult> readOrLease(RemoteKey key, String token, Duration leaseTtl, Runnable onMiss) {
         if (writesHeldBack()) {
             heldBackReads.increment();
-            return readThenLease(key, token, leaseTtl);
+            return readThenLease(key, token, leaseTtl, onMiss);
         }
-        byte[][] keys = {RedisKeys.entryBytes(key), RedisKeys.bytes(RedisKeys.lease(key))};
-        String route = routes.data(keys[0]);
+        byte[][] keys = {RedisKeys.entryBytes(key), RedisKeys.leaseBytes(key)};
         return this.<List<Object>>run(getOrLease, ScriptOutputType.MULTI, keys,
                 utf8(token), millis(leaseTtl), READ_OR_LEASE, maxValueArg)
-                .handle((reply, failure) -> {
-                    if (failure == null) {
-                        long stamp = micros(reply.get(1), reply.get(2));
-                        clocks.sample(route, stamp, clocks.now());
-                        return CompletableFuture.completedFuture(
-                                new LeaseResult(reply.size() > 3 ? (byte[]) reply.get(3) : null, ((Long) reply.get(0)) == 1L, stamp));
+                .thenApply(reply -> {
+                    long stamp = micros(reply.get(1), reply.get(2));
+                    clocks.sample(routes.data(keys[0]), stamp, clocks.now());
+                    byte[] value = reply.size() > 3 ? (byte[]) reply.get(3) : null;
+                    if (value == null) {
+                        onMiss.run();
                     }
+                    return new LeaseResult(value, ((Long) reply.get(0)) == 1L, stamp);
+                })
+                .exceptionallyCompose(failure -> {
                     Throwable cause = unwrap(failure);
                     if (!(cause instanceof io.lettuce.core.RedisCommandTimeoutException)) {
-                        return CompletableFuture.<LeaseResult>failedFuture(cause);
+                        return CompletableFuture.failedFuture(cause);
                     }
                     heldBackReads.increment();
                     releaseLease(key, token).exceptionally(e -> null);
                     return get(key).thenCompose(value -> value != null
                             ? CompletableFuture.completedFuture(new LeaseResult(value, false, 0L))
                             : CompletableFuture.<LeaseResult>failedFuture(cause));
-                }).thenCompose(f -> f);
+                });
     }
 
-    private CompletableFuture<LeaseResult> readThenLease(RemoteKey key, String token, Duration leaseTtl) {
-        return get(key).thenCompose(value -> value != null
-                ? CompletableFuture.completedFuture(new LeaseResult(value, false, 0L))
-                : getOrLease(key, token, leaseTtl, true));
+    private CompletableFuture<LeaseResult> readThenLease(RemoteKey key, String token, Duration leaseTtl, Runnable onMiss) {
+        return get(key).thenCompose(value -> {
+            if (value != null) {
+                return CompletableFuture.completedFuture(new LeaseResult(value, false, 0L));
+            }
+            onMiss.run();
+            return getOrLease(key, token, leaseTtl, true);
+        });
     }
 
     /** How long writes may go unanswered, while some are in flight, before they count as held back by the server. */
@@ -204,28 +210,30 @@ public final class LettuceStore implements AutoCloseable {
         return System.nanoTime() - latest > HELD_BACK_NANOS;
     }
 
-    private <T> CompletionStage<T> trackWrite(Supplier<CompletionStage<T>> send) {
+    /** A script on the writes link, counted in flight from its sending to its first answer ({@link #writesHeldBack}). */
+    private <T> CompletableFuture<T> tracked(RedisClusterAsyncCommands<byte[], byte[]> c, Script script, ScriptOutputType type,
+            byte[][] keys, byte[]... args) {
         if (writesInFlight.getAndIncrement() == 0) {
             writesBusySince = System.nanoTime();
         }
-        CompletionStage<T> sent;
         try {
-            sent = send.get();
+            return LettuceStore.<T>script(c, script, type, false, this, keys, args);
         } catch (RuntimeException e) {
-            writesInFlight.decrementAndGet();
+            answered();
             throw e;
         }
-        return sent.whenComplete((value, failure) -> {
-            lastWriteAnswer = System.nanoTime();
-            writesInFlight.decrementAndGet();
-        });
+    }
+
+    private void answered() {
+        lastWriteAnswer = System.nanoTime();
+        writesInFlight.decrementAndGet();
     }
 
     public CompletableFuture<Boolean> fill(RemoteKey key, String token, byte[] value, Duration ttl) {
         if (value.length > maxValueBytes) {
             return CompletableFuture.failedFuture(tooLarge(value));
         }
-        byte[][] keys = {RedisKeys.entryBytes(key), RedisKeys.bytes(RedisKeys.lease(key))};
+        byte[][] keys = {RedisKeys.entryBytes(key), RedisKeys.leaseBytes(key)};
         return this.<Long>run(fill, ScriptOutputType.INTEGER, keys, utf8(token), value, millis(ttl))
                 .thenApply(stored -> stored == 1L);
     }
@@ -236,7 +244,7 @@ public final class LettuceStore implements AutoCloseable {
     }
 
     public CompletableFuture<Void> releaseLease(RemoteKey key, String token) {
-        byte[][] keys = {RedisKeys.bytes(RedisKeys.lease(key))};
+        byte[][] keys = {RedisKeys.leaseBytes(key)};
         return this.<Long>run(releaseLease, ScriptOutputType.INTEGER, keys, utf8(token)).thenApply(ignored -> null);
     }
 
@@ -250,7 +258,7 @@ public final class LettuceStore implements AutoCloseable {
         if (value.length > maxValueBytes) {
             return remove(key).thenCompose(v -> CompletableFuture.<Void>failedFuture(tooLarge(value)));
         }
-        byte[][] keys = {RedisKeys.entryBytes(key), RedisKeys.bytes(RedisKeys.lease(key))};
+        byte[][] keys = {RedisKeys.entryBytes(key), RedisKeys.leaseBytes(key)};
         String route = routes.data(keys[0]);
         return deadline(route, keys[0]).thenCompose(deadline -> this.<List<Object>>run(put, ScriptOutputType.MULTI, keys,
                 value, millis(ttl), utf8(Long.toString(deadline)))).thenCompose(reply -> fenced(route, reply, 1));
@@ -297,14 +305,14 @@ public final class LettuceStore implements AutoCloseable {
     public CompletableFuture<Void> invalidate(RemoteKey key, String channel, byte[] message) {
         recent.record(new RecentWrites.Entry(key));
         recent.record(new RecentWrites.Message(channel, message));
-        byte[][] keys = {RedisKeys.entryBytes(key), RedisKeys.bytes(RedisKeys.lease(key))};
+        byte[][] keys = {RedisKeys.entryBytes(key), RedisKeys.leaseBytes(key)};
         return this.<Long>run(invalidateAndPublish, ScriptOutputType.INTEGER, keys, utf8(channel), message).thenApply(ignored -> null);
     }
 
     /** Removes an entry and its lease (not recorded: the replay of a recorded write). */
     CompletableFuture<Void> remove(RemoteKey key) {
         byte[] entry = RedisKeys.entryBytes(key);
-        byte[] lease = RedisKeys.bytes(RedisKeys.lease(key));
+        byte[] lease = RedisKeys.leaseBytes(key);
         return guard.call(routes.data(entry), () -> writes.commands().thenCompose(c -> c.del(entry, lease)).thenApply(ignored -> null));
     }
 
@@ -334,7 +342,7 @@ public final class LettuceStore implements AutoCloseable {
         for (int j = 0; j < group.size(); j++) {
             RemoteKey key = keys.get(group.get(j));
             out[2 * j] = RedisKeys.entryBytes(key);
-            out[2 * j + 1] = RedisKeys.bytes(RedisKeys.lease(key));
+            out[2 * j + 1] = RedisKeys.leaseBytes(key);
         }
         return out;
     }
@@ -542,7 +550,22 @@ public final class LettuceStore implements AutoCloseable {
     }
 
     private static long micros(Object seconds, Object micros) {
-        return Long.parseLong(text(seconds)) * 1_000_000L + Long.parseLong(text(micros));
+        return number(seconds) * 1_000_000L + number(micros);
+    }
+
+    /** A non-negative decimal reply (TIME's parts), parsed from its bytes without a string. */
+    private static long number(Object reply) {
+        if (!(reply instanceof byte[] b) || b.length == 0 || b.length > 18) {
+            return Long.parseLong(text(reply));
+        }
+        long n = 0;
+        for (byte d : b) {
+            if (d < '0' || d > '9') {
+                return Long.parseLong(text(reply));
+            }
+            n = n * 10 + (d - '0');
+        }
+        return n;
     }
 
     private static String text(Object reply) {
@@ -550,31 +573,68 @@ public final class LettuceStore implements AutoCloseable {
     }
 
     private static byte[] millis(Duration d) {
-        return utf8(Long.toString(Math.max(1, d.toMillis())));
+        long ms = Math.max(1, d.toMillis());
+        Millis last = lastMillis;
+        if (last.ms == ms) {
+            return last.bytes;   // arguments are never changed after they are built: shared
+        }
+        byte[] bytes = utf8(Long.toString(ms));
+        lastMillis = new Millis(ms, bytes);
+        return bytes;
     }
+
+    /** The last duration argument built: most are the same one again (the lease time, a cache's TTL without jitter). */
+    private record Millis(long ms, byte[] bytes) {
+    }
+
+    private static volatile Millis lastMillis = new Millis(-1, new byte[0]);
 
     /** A script on the route of its first key (every key of one script shares a hash tag: one slot), on the writes link. */
     private <T> CompletableFuture<T> run(Script script, ScriptOutputType type, byte[][] keys, byte[]... args) {
-        return guard.call(routes.data(keys[0]), () -> writes.commands()
-                .thenCompose(c -> trackWrite(() -> LettuceStore.<T>script(c, script, type, false, keys, args))));
+        return guard.call(routes.data(keys[0]), () -> {
+            RedisClusterAsyncCommands<byte[], byte[]> open = writes.open();
+            return open != null ? this.<T>tracked(open, script, type, keys, args)
+                    : writes.commands().thenCompose(c -> this.<T>tracked(c, script, type, keys, args));
+        });
     }
 
     /** EVALSHA (read-only: EVALSHA_RO), falling back to EVAL once when the server does not know the script. */
     private static <T> CompletableFuture<T> script(RedisClusterAsyncCommands<byte[], byte[]> c, Script script, ScriptOutputType type,
             boolean readOnly, byte[][] keys, byte[]... args) {
-        CompletableFuture<T> first = (readOnly ? c.<T>evalshaReadOnly(script.sha, type, keys, args)
-                : c.<T>evalsha(script.sha, type, keys, args)).toCompletableFuture();
-        return first.handle((value, failure) -> {
-            if (failure == null) {
-                return CompletableFuture.completedFuture(value);
-            }
-            Throwable cause = unwrap(failure);
-            if (cause instanceof RedisNoScriptException) {
-                return (readOnly ? c.<T>evalReadOnly(script.body, type, keys, args) : c.<T>eval(script.body, type, keys, args))
-                        .toCompletableFuture();
-            }
-            return CompletableFuture.<T>failedFuture(cause);
-        }).thenCompose(f -> f);
+        return script(c, script, type, readOnly, null, keys, args);
+    }
+
+    /**
+     * As above; {@code tracker} (if any) learns of the first answer. One stage on the reply and the caller's future: a
+     * script is on the path of every L2 read.
+     */
+    private static <T> CompletableFuture<T> script(RedisClusterAsyncCommands<byte[], byte[]> c, Script script, ScriptOutputType type,
+            boolean readOnly, LettuceStore tracker, byte[][] keys, byte[]... args) {
+        CompletableFuture<T> out = new CompletableFuture<>();
+        (readOnly ? c.<T>evalshaReadOnly(script.sha, type, keys, args) : c.<T>evalsha(script.sha, type, keys, args))
+                .whenComplete((value, failure) -> {
+                    if (tracker != null) {
+                        tracker.answered();
+                    }
+                    if (failure == null) {
+                        out.complete(value);
+                        return;
+                    }
+                    Throwable cause = unwrap(failure);
+                    if (!(cause instanceof RedisNoScriptException)) {
+                        out.completeExceptionally(cause);
+                        return;
+                    }
+                    (readOnly ? c.<T>evalReadOnly(script.body, type, keys, args) : c.<T>eval(script.body, type, keys, args))
+                            .whenComplete((again, failed) -> {
+                                if (failed == null) {
+                                    out.complete(again);
+                                } else {
+                                    out.completeExceptionally(unwrap(failed));
+                                }
+                            });
+                });
+        return out;
     }
 
     private static Throwable unwrap(Throwable failure) {

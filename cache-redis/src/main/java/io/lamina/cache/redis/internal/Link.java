@@ -50,6 +50,11 @@ final class Link implements AutoCloseable {
         return name;
     }
 
+    /** The commands of the open connection, or null if none is open (then {@link #commands} opens one). */
+    RedisClusterAsyncCommands<byte[], byte[]> open() {
+        return commands;
+    }
+
     /** The commands of the open connection, opening it first if there is none. */
     CompletableFuture<RedisClusterAsyncCommands<byte[], byte[]>> commands() {
         RedisClusterAsyncCommands<byte[], byte[]> c = commands;

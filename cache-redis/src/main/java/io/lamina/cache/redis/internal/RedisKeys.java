@@ -48,19 +48,31 @@ public final class RedisKeys {
      * per key.
      */
     public static byte[] entryBytes(RemoteKey key) {
+        byte[] out = direct(key, ":e:{");
+        return out != null ? out : bytes(entry(key));
+    }
+
+    /** {@code bytes(lease(key))} in one step, as {@link #entryBytes}. */
+    public static byte[] leaseBytes(RemoteKey key) {
+        byte[] out = direct(key, ":f:{");
+        return out != null ? out : bytes(lease(key));
+    }
+
+    /** {@code ns + kind + cache + ":" + key + "}"} as bytes when every part is ASCII, else null. */
+    private static byte[] direct(RemoteKey key, String kind) {
         String ns = key.namespace();
         String cache = key.cache();
         String k = key.key();
-        int length = ns.length() + 4 + cache.length() + 1 + k.length() + 1;
+        int length = ns.length() + kind.length() + cache.length() + 1 + k.length() + 1;
         byte[] out = new byte[length];
         int at = 0;
         at = ascii(ns, out, at);
-        at = ascii(":e:{", out, at);
+        at = ascii(kind, out, at);
         at = ascii(cache, out, at);
         at = ascii(":", out, at);
         at = at < 0 ? at : ascii(k, out, at);
         if (at < 0) {
-            return bytes(entry(key));
+            return null;
         }
         out[at] = '}';
         return out;
