@@ -71,6 +71,31 @@ public record BusMessage(Kind kind, String origin, String cache, List<String> na
      * @throws IllegalArgumentException if the bytes are not a message of this format, or not a well-formed message of
      *                                  its kind ({@link #validated})
      */
+    /**
+     * The prefix of every message {@code origin} sends, up to its origin: what {@link #echoOf} compares, so that a node
+     * skips its own invalidations coming back from the bus without decoding them.
+     */
+    static byte[] originPrefix(String origin) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream data = new java.io.DataOutputStream(out)) {
+            data.writeByte(FORMAT);
+            data.writeByte(0);   // the kind: not compared
+            data.writeUTF(origin);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Whether {@code bytes} is a message of the node whose {@link #originPrefix} is {@code prefix}, other than a
+     * heartbeat. No allocation. A message that is not well formed past the prefix is still one to skip: that node's own.
+     */
+    static boolean echoOf(byte[] bytes, byte[] prefix) {
+        return bytes != null && bytes.length >= prefix.length && bytes[0] == prefix[0] && bytes[1] != Kind.HEARTBEAT.ordinal()
+                && java.util.Arrays.equals(bytes, 2, prefix.length, prefix, 2, prefix.length);
+    }
+
     public static BusMessage decode(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             if (in.readUnsignedByte() != FORMAT) {

@@ -44,6 +44,7 @@ public final class Coherence implements InvalidationBus.Listener, AutoCloseable 
     }
 
     private final String nodeId;
+    private final byte[] ownPrefix;
     private final String channel;
     private final InvalidationBus bus;
     private final Handler handler;
@@ -63,6 +64,7 @@ public final class Coherence implements InvalidationBus.Listener, AutoCloseable 
 
     public Coherence(String namespace, String nodeId, InvalidationBus bus, Handler handler, Duration checkInterval) {
         this.nodeId = nodeId;
+        this.ownPrefix = BusMessage.originPrefix(nodeId);
         this.channel = namespace + ":bus";
         this.bus = bus;
         this.handler = handler;
@@ -104,6 +106,9 @@ public final class Coherence implements InvalidationBus.Listener, AutoCloseable 
 
     @Override
     public void onMessage(byte[] bytes) {
+        if (BusMessage.echoOf(bytes, ownPrefix)) {
+            return;   // this node's own invalidation, back from the bus: nothing to do, nothing to decode
+        }
         BusMessage message;
         try {
             message = BusMessage.decode(bytes);

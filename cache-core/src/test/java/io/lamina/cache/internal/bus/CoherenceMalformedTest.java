@@ -179,4 +179,37 @@ class CoherenceMalformedTest {
             assertThat(back.versions()).isEqualTo(m.versions());
         }
     }
+
+    /**
+     * A node's own invalidations come back to it from the bus: they are skipped before any decoding (issue 17: the
+     * subscriber decoded each of them on the same cores as the callers), whatever their kind; its own heartbeat still ends
+     * the gap, and a node whose id only starts with this one's is another node.
+     */
+    @Test
+    void ownMessages_areSkippedUndecoded_ownHeartbeatStillEndsTheGap_aLongerIdIsAnotherNode() {
+        Recording handler = new Recording();
+        Coherence coherence = new Coherence("ns", "node-1", new NoBus(), handler, Duration.ofSeconds(1));
+        try {
+            coherence.onMessage(BusMessage.keys("node-1", "products", List.of("k")).encode());
+            coherence.onMessage(BusMessage.tags("node-1", List.of("t"), new long[] {9}).encode());
+            coherence.onMessage(BusMessage.all("node-1", "products", 3).encode());
+            coherence.onMessage(raw(KEYS, "node-1", "products", List.of("k"), 5L));   // its own, malformed past the origin
+            assertThat(handler.applied).isEmpty();
+            assertThat(coherence.received()).isZero();
+            assertThat(BusMessage.echoOf(BusMessage.keys("node-1", "products", List.of("k")).encode(),
+                    BusMessage.originPrefix("node-1"))).isTrue();
+
+            assertThat(coherence.healthy()).isFalse();
+            coherence.onMessage(BusMessage.heartbeat("node-1").encode());
+            assertThat(coherence.healthy()).isTrue();
+            assertThat(handler.applied).containsExactly("flush");
+
+            coherence.onMessage(BusMessage.keys("node-10", "products", List.of("k")).encode());
+            coherence.onMessage(BusMessage.keys("node-", "products", List.of("k")).encode());
+            assertThat(handler.applied).containsExactly("flush", "keys products [k]", "keys products [k]");
+            assertThat(coherence.received()).isEqualTo(2);
+        } finally {
+            coherence.close();
+        }
+    }
 }
