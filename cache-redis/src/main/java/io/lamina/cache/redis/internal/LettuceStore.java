@@ -149,6 +149,9 @@ public final class LettuceStore implements AutoCloseable {
         return this.<List<Object>>run(getOrLease, ScriptOutputType.MULTI, keys,
                 utf8(token), millis(leaseTtl), READ_OR_LEASE, maxValueArg)
                 .thenApply(reply -> {
+                    if (reply.size() == 1) {
+                        return new LeaseResult((byte[]) reply.get(0), false, 0L);   // the entry alone: an L2 hit
+                    }
                     long stamp = micros(reply.get(1), reply.get(2));
                     clocks.sample(routes.data(keys[0]), stamp, clocks.now());
                     byte[] value = reply.size() > 3 ? (byte[]) reply.get(3) : null;

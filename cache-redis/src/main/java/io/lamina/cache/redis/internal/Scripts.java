@@ -9,14 +9,17 @@ final class Scripts {
     /**
      * KEYS: entry, lease. ARGV: token, lease ms, mode, largest value in bytes. Mode "0" takes the lease whoever holds
      * it, "1" only if it is free, "2" only if it is free <em>and</em> no readable entry is stored (the first step of a
-     * miss: an L2 hit takes no lease). Returns {leased, seconds, microseconds, entry or nil}: the server's TIME is the
-     * load's start stamp for tag versions. An entry larger than the limit, or not a string (a foreign key), is returned
-     * as {@link #UNREADABLE} without being read.
+     * miss: an L2 hit takes no lease, and is answered with the entry alone, the cheapest reply). Else returns {leased,
+     * seconds, microseconds, entry or nil}: the server's TIME is the load's start stamp for tag versions. An entry larger
+     * than the limit, or not a string (a foreign key), is returned as {@link #UNREADABLE} without being read.
      */
     static final String GET_OR_LEASE = """
             redis.replicate_commands()
-            local t = redis.call('TIME')
             local n = redis.pcall('STRLEN', KEYS[1])
+            if ARGV[3] == '2' and type(n) == 'number' and n > 0 and n <= tonumber(ARGV[4]) then
+              return redis.call('GET', KEYS[1])
+            end
+            local t = redis.call('TIME')
             local v = false
             if type(n) ~= 'number' or n > tonumber(ARGV[4]) then v = '\\0' elseif n > 0 then v = redis.call('GET', KEYS[1]) end
             local leased = 0
