@@ -214,6 +214,7 @@ final class MissPath {
             // may be loading now; then this one waits for its value as well
             return lease(rk, handle, LeaseMode.IF_FREE, false, type, raw, stale).thenCompose(p -> {
                 if (p.isResolved() || !p.remoteUsable || p.leased) {
+                    waited(p, start);
                     return CompletableFuture.completedFuture(p);
                 }
                 // the lock is kept while this node polls for the holder's value: nodes that arrive later wait on
@@ -232,10 +233,21 @@ final class MissPath {
             long deadline) {
         return lease(rk, null, LeaseMode.IF_FREE, false, type, raw, stale).thenCompose(p -> {
             if (p.isResolved() || !p.remoteUsable || p.leased) {
+                waited(p, start);
                 return CompletableFuture.completedFuture(p);
             }
             return awaitHolder(rk, type, raw, stale, start, deadline);
         });
+    }
+
+    /**
+     * A miss that found another node's lease and, on its next read, the holder's value (or the lease free, the holder
+     * having given up): a lock wait that ended well, however short. Not one when Redis failed.
+     */
+    private void waited(Prepared p, long start) {
+        if (p.remoteUsable && (p.isResolved() || p.leased)) {
+            cache.stats().lockWaited(true, cache.context().clock().nanoTime() - start);
+        }
     }
 
     static final Duration LEASE_POLL = Duration.ofMillis(25);
