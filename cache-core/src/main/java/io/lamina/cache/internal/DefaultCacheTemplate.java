@@ -129,6 +129,11 @@ public final class DefaultCacheTemplate implements CacheTemplate {
             context.tags().forgetAll();
             caches.values().forEach(NamedCache::invalidateAll);
         }
+
+        @Override
+        public void forgetTags() {
+            context.tags().forgetAll();
+        }
     }
 
     private NamedCache newCache(String name, CacheOptions options) {

@@ -41,6 +41,15 @@ public final class Coherence implements InvalidationBus.Listener, AutoCloseable 
         void all(String cache, long version);
 
         void flush(String reason);
+
+        /**
+         * Forgets the tag versions this node learned, keeping L1: a new disruption during a gap (the subscription lost
+         * again, as when Redis restarts once more). The versions learned during the gap came from a Redis that may be
+         * gone with its tag keys; a node writing entries that observed them would make them invalid for every node
+         * that learned the new ones, until the gap's end. L1 needs no flush: the gap's end flushes it anyway.
+         */
+        default void forgetTags() {
+        }
     }
 
     private final String nodeId;
@@ -150,9 +159,12 @@ public final class Coherence implements InvalidationBus.Listener, AutoCloseable 
     @Override
     public void onGap(String reason) {
         // already in a gap (at startup, or a resubscription after a lost heartbeat): the flush at its end drops
-        // whatever was cached meanwhile, so one flush per gap start is enough
+        // whatever was cached meanwhile, so one flush per gap start is enough; the tag versions learned since the gap
+        // began are forgotten again, though (see Handler.forgetTags)
         if (inGap.compareAndSet(false, true)) {
             flush(reason);
+        } else {
+            handler.forgetTags();
         }
     }
 
@@ -161,6 +173,8 @@ public final class Coherence implements InvalidationBus.Listener, AutoCloseable 
             if (System.nanoTime() - lastEcho.get() > 3 * intervalNanos) {
                 if (inGap.compareAndSet(false, true)) {
                     flush("no heartbeat heard for " + Duration.ofNanos(3 * intervalNanos));
+                } else {
+                    handler.forgetTags();
                 }
                 lastEcho.set(System.nanoTime());
                 bus.resubscribe();

@@ -55,6 +55,11 @@ class CoherenceMalformedTest {
         public void flush(String reason) {
             applied.add("flush");
         }
+
+        @Override
+        public void forgetTags() {
+            applied.add("forgetTags");
+        }
     }
 
     /** An in-process bus: only onMessage is driven here, by hand. */
@@ -208,6 +213,27 @@ class CoherenceMalformedTest {
             coherence.onMessage(BusMessage.keys("node-", "products", List.of("k")).encode());
             assertThat(handler.applied).containsExactly("flush", "keys products [k]", "keys products [k]");
             assertThat(coherence.received()).isEqualTo(2);
+        } finally {
+            coherence.close();
+        }
+    }
+
+    /**
+     * A second disruption during a gap (Redis restarted again before this node's bus healed) forgets the tag versions
+     * learned since the gap began, without another L1 flush: RedisRestartIT saw a node keep writing entries observing a
+     * version from the Redis before the restart, which every other node rejected until the gap's end, 2-3 s.
+     */
+    @Test
+    void aGapSignalDuringAGap_forgetsTheTagVersions_withoutAnotherFlush() {
+        Recording handler = new Recording();
+        Coherence coherence = new Coherence("ns", "me", new NoBus(), handler, Duration.ofSeconds(1));
+        try {
+            coherence.onMessage(BusMessage.heartbeat("me").encode());      // healthy: the start-up gap ends with a flush
+            assertThat(handler.applied).containsExactly("flush");
+            coherence.onGap("subscription lost");
+            coherence.onGap("subscription lost again");
+            assertThat(handler.applied).containsExactly("flush", "flush", "forgetTags");
+            assertThat(coherence.healthy()).isFalse();
         } finally {
             coherence.close();
         }
