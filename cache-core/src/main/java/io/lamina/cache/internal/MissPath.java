@@ -627,7 +627,7 @@ final class MissPath {
         try {
             EntrySigner signer = cache.context().signer();
             if (signer == null) {
-                envelope = Envelope.decode(bytes);
+                envelope = Envelope.decode(bytes, 0, bytes.length, cacheTag);
             } else {
                 // before any parsing: bytes that do not verify are not even looked at
                 String failure = signer.verify(rk, bytes);
@@ -635,7 +635,7 @@ final class MissPath {
                     remote.signatureFailure(rk.toString(), failure, cache.stats());
                     return null;
                 }
-                envelope = Envelope.decode(bytes, EntrySigner.HEADER, bytes.length - EntrySigner.HEADER);
+                envelope = Envelope.decode(bytes, EntrySigner.HEADER, bytes.length - EntrySigner.HEADER, cacheTag);
             }
         } catch (CorruptEnvelopeException e) {
             remote.unreadable(rk.toString(), e, cache.stats());
@@ -658,7 +658,7 @@ final class MissPath {
             }
         }
         try {
-            Object value = cache.context().codec().decode(envelope.payload(), type);
+            Object value = envelope.decodePayload(cache.context().codec(), type);
             if (!raw.isInstance(value)) {
                 throw new CodecException("decoded " + value.getClass().getName() + ", not a " + raw.getName());
             }

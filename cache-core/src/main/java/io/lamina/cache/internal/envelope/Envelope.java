@@ -1,5 +1,7 @@
 package io.lamina.cache.internal.envelope;
 
+import io.lamina.cache.spi.Codec;
+import java.lang.reflect.Type;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -28,8 +30,7 @@ import java.util.Objects;
  * lengths that do not add up, invalid UTF-8 — is rejected by {@link #decode} with
  * {@link CorruptEnvelopeException}; the reader counts it as a miss.
  */
-public record Envelope(long createdAt, long freshUntil, boolean isNull, long shape, List<String> tags, long[] tagVersions,
-        byte[] payload) {
+public final class Envelope {
 
     /** The format this class writes. */
     public static final byte VERSION = 2;
@@ -47,10 +48,26 @@ public record Envelope(long createdAt, long freshUntil, boolean isNull, long sha
     /** Most tags one stored entry carries, and its reader accepts: the user's tags and the cache's own. */
     public static final int MAX_TAGS = MAX_USER_TAGS + 1;
 
-    public Envelope {
+    private final long createdAt;
+    private final long freshUntil;
+    private final boolean isNull;
+    private final long shape;
+    private final List<String> tags;
+    private final long[] tagVersions;
+    // the payload is bytes[payloadOffset, payloadOffset + payloadLength): a parsed entry keeps the stored bytes rather
+    // than copy its payload out of them (the codec reads it in place, {@link #decodePayload})
+    private final byte[] bytes;
+    private final int payloadOffset;
+    private final int payloadLength;
+
+    public Envelope(long createdAt, long freshUntil, boolean isNull, long shape, List<String> tags, long[] tagVersions, byte[] payload) {
+        this(createdAt, freshUntil, isNull, shape, tags, tagVersions, Objects.requireNonNull(payload, "payload"), 0, payload.length);
+    }
+
+    private Envelope(long createdAt, long freshUntil, boolean isNull, long shape, List<String> tags, long[] tagVersions, byte[] bytes,
+            int payloadOffset, int payloadLength) {
         Objects.requireNonNull(tags, "tags");
         Objects.requireNonNull(tagVersions, "tagVersions");
-        Objects.requireNonNull(payload, "payload");
         if (tags.size() != tagVersions.length) {
             throw new IllegalArgumentException("one version per tag");
         }
@@ -58,11 +75,54 @@ public record Envelope(long createdAt, long freshUntil, boolean isNull, long sha
             // never write what no reader accepts
             throw new IllegalArgumentException("an entry carries at most " + MAX_TAGS + " tags, got " + tags.size());
         }
+        this.createdAt = createdAt;
+        this.freshUntil = freshUntil;
+        this.isNull = isNull;
+        this.shape = shape;
+        this.tags = tags;
+        this.tagVersions = tagVersions;
+        this.bytes = bytes;
+        this.payloadOffset = payloadOffset;
+        this.payloadLength = payloadLength;
     }
 
     /** An entry without a shape fingerprint ({@link #NO_SHAPE}). */
     public Envelope(long createdAt, long freshUntil, boolean isNull, List<String> tags, long[] tagVersions, byte[] payload) {
         this(createdAt, freshUntil, isNull, NO_SHAPE, tags, tagVersions, payload);
+    }
+
+    public long createdAt() {
+        return createdAt;
+    }
+
+    public long freshUntil() {
+        return freshUntil;
+    }
+
+    public boolean isNull() {
+        return isNull;
+    }
+
+    public long shape() {
+        return shape;
+    }
+
+    public List<String> tags() {
+        return tags;
+    }
+
+    public long[] tagVersions() {
+        return tagVersions;
+    }
+
+    /** A copy of the codec's bytes. */
+    public byte[] payload() {
+        return Arrays.copyOfRange(bytes, payloadOffset, payloadOffset + payloadLength);
+    }
+
+    /** The codec's bytes decoded as {@code type}, read in place (without {@link #payload}'s copy). */
+    public Object decodePayload(Codec codec, Type type) {
+        return codec.decode(bytes, payloadOffset, payloadLength, type);
     }
 
     /** Whether the entry is still fresh at {@code nowMillis}. */
@@ -72,7 +132,7 @@ public record Envelope(long createdAt, long freshUntil, boolean isNull, long sha
 
     public byte[] encode() {
         byte[][] names = new byte[tags.size()][];
-        int size = HEADER + payload.length;
+        int size = HEADER + payloadLength;
         for (int i = 0; i < names.length; i++) {
             names[i] = tags.get(i).getBytes(StandardCharsets.UTF_8);
             size += 2 + names[i].length + 8;
@@ -84,7 +144,7 @@ public record Envelope(long createdAt, long freshUntil, boolean isNull, long sha
         for (int i = 0; i < names.length; i++) {
             out.putShort((short) names[i].length).put(names[i]).putLong(tagVersions[i]);
         }
-        out.putInt(payload.length).put(payload);
+        out.putInt(payloadLength).put(bytes, payloadOffset, payloadLength);
         return out.array();
     }
 
@@ -104,6 +164,14 @@ public record Envelope(long createdAt, long freshUntil, boolean isNull, long sha
      * @throws CorruptEnvelopeException if they are not a version-2 (or version-1) envelope
      */
     public static Envelope decode(byte[] bytes, int offset, int count) {
+        return decode(bytes, offset, count, null);
+    }
+
+    /**
+     * {@link #decode(byte[], int, int)}, with a tag most entries carry ({@code known}, ASCII, or null): a stored tag
+     * equal to it is that string rather than a new one (every entry carries its cache's tag; a page holds many).
+     */
+    public static Envelope decode(byte[] bytes, int offset, int count, String known) {
         if (bytes == null || count < HEADER_1) {
             throw new CorruptEnvelopeException("too short for an envelope: " + (bytes == null ? 0 : count) + " bytes");
         }
@@ -141,7 +209,8 @@ public record Envelope(long createdAt, long freshUntil, boolean isNull, long sha
                 }
                 int at = in.position();
                 in.position(at + length);
-                tags[i] = ascii(bytes, at, length) ? new String(bytes, at, length, StandardCharsets.ISO_8859_1)
+                tags[i] = is(known, bytes, at, length) ? known
+                        : ascii(bytes, at, length) ? new String(bytes, at, length, StandardCharsets.ISO_8859_1)
                         : StandardCharsets.UTF_8.newDecoder()
                         .onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT)
@@ -156,14 +225,26 @@ public record Envelope(long createdAt, long freshUntil, boolean isNull, long sha
             if (isNull && payloadLength != 0) {
                 throw new CorruptEnvelopeException("a null entry with a payload");
             }
-            byte[] payload = new byte[payloadLength];
-            in.get(payload);
-            return new Envelope(createdAt, freshUntil, isNull, shape, List.of(tags), versions, payload);
+            return new Envelope(createdAt, freshUntil, isNull, shape, List.of(tags), versions, bytes, in.position(), payloadLength);
         } catch (BufferUnderflowException e) {
             throw new CorruptEnvelopeException("truncated envelope");
         } catch (CharacterCodingException e) {
             throw new CorruptEnvelopeException("tag is not valid UTF-8");
         }
+    }
+
+    /** Whether the {@code length} bytes from {@code from} are ASCII {@code known}. */
+    private static boolean is(String known, byte[] bytes, int from, int length) {
+        if (known == null || known.length() != length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            char c = known.charAt(i);
+            if (c >= 0x80 || bytes[from + i] != (byte) c) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether every byte is ASCII, which is valid UTF-8 read byte for byte: most tags, decoded without a decoder. */
@@ -179,17 +260,18 @@ public record Envelope(long createdAt, long freshUntil, boolean isNull, long sha
     @Override
     public boolean equals(Object o) {
         return o instanceof Envelope e && createdAt == e.createdAt && freshUntil == e.freshUntil && isNull == e.isNull
-                && shape == e.shape && tags.equals(e.tags) && Arrays.equals(tagVersions, e.tagVersions) && Arrays.equals(payload, e.payload);
+                && shape == e.shape && tags.equals(e.tags) && Arrays.equals(tagVersions, e.tagVersions)
+                && Arrays.equals(bytes, payloadOffset, payloadOffset + payloadLength, e.bytes, e.payloadOffset, e.payloadOffset + e.payloadLength);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(createdAt, freshUntil, isNull, shape, tags, Arrays.hashCode(tagVersions), Arrays.hashCode(payload));
+        return Objects.hash(createdAt, freshUntil, isNull, shape, tags, Arrays.hashCode(tagVersions), Arrays.hashCode(payload()));
     }
 
     @Override
     public String toString() {
         return "Envelope{createdAt=" + createdAt + ", freshUntil=" + freshUntil + ", null=" + isNull + ", shape=" + Long.toHexString(shape) + ", tags=" + tags
-                + ", payload=" + payload.length + " bytes}";
+                + ", payload=" + payloadLength + " bytes}";
     }
 }

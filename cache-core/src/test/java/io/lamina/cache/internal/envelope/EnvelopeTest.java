@@ -74,4 +74,51 @@ class EnvelopeTest {
         unknown[2] = 3;
         assertThatThrownBy(() -> Envelope.decode(unknown)).isInstanceOf(CorruptEnvelopeException.class).hasMessageContaining("version 3");
     }
+
+    @Test
+    void aParsedEntry_decodesItsPayloadInPlace_andStillHandsOutACopy() {
+        byte[] stored = new Envelope(1_000, 2_000, false, 7, List.of("\u0001cache:c"), new long[] {3}, JSON).encode();
+        Envelope back = Envelope.decode(stored);
+        byte[] copy = back.payload();
+        assertThat(copy).isEqualTo(JSON);
+        copy[0] = 'x';   // a caller's copy never reaches the entry
+        assertThat(back.payload()).isEqualTo(JSON);
+        io.lamina.cache.spi.JsonCodec codec = io.lamina.cache.spi.JsonCodec.create();
+        assertThat(back.decodePayload(codec, java.util.Map.class)).isEqualTo(java.util.Map.of("sku", "a"));
+        // a codec with only the whole-array decode reads the same range, through the interface's copying default
+        io.lamina.cache.spi.Codec plain = new io.lamina.cache.spi.Codec() {
+            @Override
+            public byte[] encode(Object value, java.lang.reflect.Type type) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Object decode(byte[] bytes, java.lang.reflect.Type type) {
+                return new String(bytes, StandardCharsets.UTF_8);
+            }
+
+            @Override
+            public String name() {
+                return "plain";
+            }
+        };
+        assertThat(back.decodePayload(plain, String.class)).isEqualTo("{\"sku\":\"a\"}");
+        assertThat(back.encode()).isEqualTo(stored);
+        assertThat(back).isEqualTo(new Envelope(1_000, 2_000, false, 7, List.of("\u0001cache:c"), new long[] {3}, JSON))
+                .hasSameHashCodeAs(new Envelope(1_000, 2_000, false, 7, List.of("\u0001cache:c"), new long[] {3}, JSON));
+    }
+
+    @Test
+    void aStoredTagEqualToTheKnownOne_isThatString_othersAreReadAsStored() {
+        String known = new String("\u0001cache:c".toCharArray());
+        byte[] stored = new Envelope(1_000, 2_000, false, 7, List.of("\u0001cache:d", "\u0001cache:c", "caf\u00e9"), new long[] {1, 2, 3}, JSON)
+                .encode();
+        Envelope back = Envelope.decode(stored, 0, stored.length, known);
+        assertThat(back.tags()).containsExactly("\u0001cache:d", "\u0001cache:c", "caf\u00e9");
+        assertThat(back.tags().get(1)).isSameAs(known);
+        assertThat(back.tags().get(0)).isNotSameAs(known);
+        // a known tag that is not ASCII is never matched byte for byte: the stored one is decoded as UTF-8
+        Envelope accented = Envelope.decode(stored, 0, stored.length, "caf\u00e9");
+        assertThat(accented.tags().get(2)).isEqualTo("caf\u00e9");
+    }
 }

@@ -87,6 +87,7 @@ class RememberAllIT {
         assertThat(again).isEqualTo(page);
         assertThat(loads).hasValue(0);
         assertThat(b.stats("products").l2Hits()).isEqualTo(5);
+        assertThat(b.stats("products").nullHits()).isEqualTo(1);   // key 4's null, counted per key like remember's
         assertThat(b.getIfPresent("products", 4L, String.class)).isNotNull().satisfies(v -> assertThat(v.value()).isNull());
         // and the single-key API sees the same entries
         assertThat(b.remember("products", 5L, String.class, () -> "reloaded")).isEqualTo("p5");
