@@ -48,21 +48,43 @@ public final class RedisKeys {
      * per key.
      */
     public static byte[] entryBytes(RemoteKey key) {
-        String ns = key.namespace();
-        String cache = key.cache();
+        byte[] prefix = entryPrefix(key.namespace(), key.cache());
         String k = key.key();
-        int length = ns.length() + 4 + cache.length() + 1 + k.length() + 1;
-        byte[] out = new byte[length];
+        if (prefix == null) {
+            return bytes(entry(key));
+        }
+        byte[] out = new byte[prefix.length + k.length() + 1];
+        System.arraycopy(prefix, 0, out, 0, prefix.length);
+        int at = ascii(k, out, prefix.length);
+        if (at < 0) {
+            return bytes(entry(key));
+        }
+        out[at] = '}';
+        return out;
+    }
+
+    /** The last entry prefix built: a page's keys share their namespace and cache, so it is built once per page. */
+    private record Prefix(String namespace, String cache, byte[] bytes) {
+    }
+
+    private static volatile Prefix lastPrefix;
+
+    /** The ASCII bytes of {@code ns:e:{cache:}}, or null when a name is not ASCII. Never modify the array. */
+    private static byte[] entryPrefix(String ns, String cache) {
+        Prefix last = lastPrefix;
+        if (last != null && last.namespace.equals(ns) && last.cache.equals(cache)) {
+            return last.bytes;
+        }
+        byte[] out = new byte[ns.length() + 4 + cache.length() + 1];
         int at = 0;
         at = ascii(ns, out, at);
         at = ascii(":e:{", out, at);
         at = ascii(cache, out, at);
         at = ascii(":", out, at);
-        at = at < 0 ? at : ascii(k, out, at);
         if (at < 0) {
-            return bytes(entry(key));
+            return null;
         }
-        out[at] = '}';
+        lastPrefix = new Prefix(ns, cache, out);
         return out;
     }
 
