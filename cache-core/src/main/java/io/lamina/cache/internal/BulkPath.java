@@ -201,6 +201,8 @@ final class BulkPath {
             CompletableFuture<Void> allChecked = checked ? DONE : CompletableFuture.allOf(checks);
             return then(call, allChecked, ignored -> {
                 long now = cache.context().clock().currentTimeMillis();
+                // this step alone writes the hits: a plain map, handed to the caller as it is when every key was a hit
+                Map<String, Object> served = new HashMap<>((int) (decoded.length / 0.75f) + 1);
                 Map<String, Object> rest = null;
                 Map<String, Envelope> stale = null;
                 int hits = 0;
@@ -215,7 +217,7 @@ final class BulkPath {
                             nullHits++;
                         }
                         cache.fillAfterRead(given[i], f, d.value(), d.envelope(), fences, generation, sequence);
-                        call.out.put(f, d.value());
+                        served.put(f, d.value());
                     } else {
                         if (rest == null) {
                             rest = new LinkedHashMap<>();
@@ -229,8 +231,9 @@ final class BulkPath {
                 }
                 cache.stats().l2Hits(hits, nullHits);   // counted per key, added once per page
                 if (rest == null) {
-                    return CompletableFuture.completedFuture(call.out);
+                    return CompletableFuture.completedFuture(served);
                 }
+                call.out.putAll(served);
                 return load(rest, type, raw, loader, steps, flights, stale, call);
             });
         });

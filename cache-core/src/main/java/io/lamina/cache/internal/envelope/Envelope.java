@@ -167,11 +167,25 @@ public final class Envelope {
         return decode(bytes, offset, count, null);
     }
 
+    /** A tag most entries carry, for {@link #decode(byte[], int, int, Known)}: made by {@link #known}. */
+    public record Known(String tag, byte[] ascii) {
+    }
+
+    /** {@code tag} for {@link #decode(byte[], int, int, Known)}, or null when it is not ASCII (never matched). */
+    public static Known known(String tag) {
+        for (int i = 0; i < tag.length(); i++) {
+            if (tag.charAt(i) >= 0x80) {
+                return null;
+            }
+        }
+        return new Known(tag, tag.getBytes(StandardCharsets.US_ASCII));
+    }
+
     /**
-     * {@link #decode(byte[], int, int)}, with a tag most entries carry ({@code known}, ASCII, or null): a stored tag
-     * equal to it is that string rather than a new one (every entry carries its cache's tag; a page holds many).
+     * {@link #decode(byte[], int, int)}, with a tag most entries carry ({@code known}, or null): a stored tag equal to
+     * it is that string rather than a new one (every entry carries its cache's tag; a page holds many).
      */
-    public static Envelope decode(byte[] bytes, int offset, int count, String known) {
+    public static Envelope decode(byte[] bytes, int offset, int count, Known known) {
         if (bytes == null || count < HEADER_1) {
             throw new CorruptEnvelopeException("too short for an envelope: " + (bytes == null ? 0 : count) + " bytes");
         }
@@ -209,7 +223,7 @@ public final class Envelope {
                 }
                 int at = in.position();
                 in.position(at + length);
-                tags[i] = is(known, bytes, at, length) ? known
+                tags[i] = is(known, bytes, at, length) ? known.tag
                         : ascii(bytes, at, length) ? new String(bytes, at, length, StandardCharsets.ISO_8859_1)
                         : StandardCharsets.UTF_8.newDecoder()
                         .onMalformedInput(CodingErrorAction.REPORT)
@@ -233,18 +247,9 @@ public final class Envelope {
         }
     }
 
-    /** Whether the {@code length} bytes from {@code from} are ASCII {@code known}. */
-    private static boolean is(String known, byte[] bytes, int from, int length) {
-        if (known == null || known.length() != length) {
-            return false;
-        }
-        for (int i = 0; i < length; i++) {
-            char c = known.charAt(i);
-            if (c >= 0x80 || bytes[from + i] != (byte) c) {
-                return false;
-            }
-        }
-        return true;
+    /** Whether the {@code length} bytes from {@code from} are {@code known}'s. */
+    private static boolean is(Known known, byte[] bytes, int from, int length) {
+        return known != null && known.ascii.length == length && Arrays.equals(bytes, from, from + length, known.ascii, 0, length);
     }
 
     /** Whether every byte is ASCII, which is valid UTF-8 read byte for byte: most tags, decoded without a decoder. */

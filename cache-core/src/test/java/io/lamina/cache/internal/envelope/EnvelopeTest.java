@@ -113,12 +113,15 @@ class EnvelopeTest {
         String known = new String("\u0001cache:c".toCharArray());
         byte[] stored = new Envelope(1_000, 2_000, false, 7, List.of("\u0001cache:d", "\u0001cache:c", "caf\u00e9"), new long[] {1, 2, 3}, JSON)
                 .encode();
-        Envelope back = Envelope.decode(stored, 0, stored.length, known);
+        Envelope back = Envelope.decode(stored, 0, stored.length, Envelope.known(known));
         assertThat(back.tags()).containsExactly("\u0001cache:d", "\u0001cache:c", "caf\u00e9");
         assertThat(back.tags().get(1)).isSameAs(known);
         assertThat(back.tags().get(0)).isNotSameAs(known);
-        // a known tag that is not ASCII is never matched byte for byte: the stored one is decoded as UTF-8
-        Envelope accented = Envelope.decode(stored, 0, stored.length, "caf\u00e9");
-        assertThat(accented.tags().get(2)).isEqualTo("caf\u00e9");
+        // a tag that is not ASCII is never matched byte for byte: the stored one is decoded as UTF-8
+        assertThat(Envelope.known("caf\u00e9")).isNull();
+        assertThat(Envelope.decode(stored, 0, stored.length, null).tags()).containsExactly("\u0001cache:d", "\u0001cache:c", "caf\u00e9");
+        // nor is a known tag that is only a prefix of the stored one, or longer than it
+        assertThat(Envelope.decode(stored, 0, stored.length, Envelope.known("\u0001cache:")).tags().get(1)).isEqualTo("\u0001cache:c");
+        assertThat(Envelope.decode(stored, 0, stored.length, Envelope.known("\u0001cache:cc")).tags().get(1)).isEqualTo("\u0001cache:c");
     }
 }
