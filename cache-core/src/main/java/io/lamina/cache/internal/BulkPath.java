@@ -189,12 +189,16 @@ final class BulkPath {
             if (found == null) {
                 return load(misses, type, raw, loader, steps, flights, null, call);   // the read failed: as without it
             }
-            Decoded[] decoded = new Decoded[found.size()];
+            // each entry and its value side by side (null: no usable entry)
+            Envelope[] entries = new Envelope[found.size()];
+            Object[] values = new Object[found.size()];
             CompletableFuture<Boolean>[] checks = checks(found.size());
             boolean checked = true;
-            for (int i = 0; i < decoded.length; i++) {
-                decoded[i] = cache.miss().decode(found.get(i), type, raw, keys.get(i));
-                checks[i] = decoded[i] == null ? NOT_VALID : cache.miss().validTags(decoded[i].envelope());
+            for (int i = 0; i < entries.length; i++) {
+                Envelope entry = cache.miss().parse(found.get(i), keys.get(i));
+                values[i] = entry == null ? null : cache.miss().valueOf(entry, type, raw, keys.get(i));
+                entries[i] = values[i] == null ? null : entry;
+                checks[i] = entries[i] == null ? NOT_VALID : cache.miss().validTags(entries[i]);
                 checked &= checks[i].isDone();
             }
             // the common case, every tag known here: the checks are answered, no stage waits for them
@@ -202,22 +206,22 @@ final class BulkPath {
             return then(call, allChecked, ignored -> {
                 long now = cache.context().clock().currentTimeMillis();
                 // this step alone writes the hits: a plain map, handed to the caller as it is when every key was a hit
-                Map<String, Object> served = new HashMap<>((int) (decoded.length / 0.75f) + 1);
+                Map<String, Object> served = new HashMap<>((int) (entries.length / 0.75f) + 1);
                 Map<String, Object> rest = null;
                 Map<String, Envelope> stale = null;
                 int hits = 0;
                 int nullHits = 0;
-                for (int i = 0; i < decoded.length; i++) {
-                    Decoded d = decoded[i];
+                for (int i = 0; i < entries.length; i++) {
+                    Envelope entry = entries[i];
                     String f = formatted[i];
-                    boolean valid = d != null && Boolean.TRUE.equals(checks[i].join());
-                    if (valid && d.envelope().freshAt(now)) {
+                    boolean valid = entry != null && Boolean.TRUE.equals(checks[i].join());
+                    if (valid && entry.freshAt(now)) {
                         hits++;
-                        if (d.value() == L1Entry.NULL) {
+                        if (values[i] == L1Entry.NULL) {
                             nullHits++;
                         }
-                        cache.fillAfterRead(given[i], f, d.value(), d.envelope(), fences, generation, sequence);
-                        served.put(f, d.value());
+                        cache.fillAfterRead(given[i], f, values[i], entry, fences, generation, sequence);
+                        served.put(f, values[i]);
                     } else {
                         if (rest == null) {
                             rest = new LinkedHashMap<>();
@@ -225,7 +229,7 @@ final class BulkPath {
                         }
                         rest.put(f, given[i]);
                         if (valid) {
-                            stale.put(f, d.envelope());
+                            stale.put(f, entry);
                         }
                     }
                 }

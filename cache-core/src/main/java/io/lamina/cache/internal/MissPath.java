@@ -623,6 +623,13 @@ final class MissPath {
      * none, it does not verify (with a signing key), or it cannot be read as {@code type}.
      */
     Decoded decode(byte[] bytes, Type type, Class<?> raw, RemoteKey rk) {
+        Envelope envelope = parse(bytes, rk);
+        Object value = envelope == null ? null : valueOf(envelope, type, raw, rk);
+        return value == null ? null : new Decoded(envelope, value);
+    }
+
+    /** {@link #decode} in two steps, for a page: the entry in {@code bytes}, or null (counted, logged). */
+    Envelope parse(byte[] bytes, RemoteKey rk) {
         if (bytes == null) {
             return null;
         }
@@ -644,8 +651,12 @@ final class MissPath {
             remote.unreadable(rk.toString(), e, cache.stats());
             return null;
         }
-        Object value = envelope.isNull() ? L1Entry.NULL : decodePayload(envelope, type, raw, rk);
-        return value == null ? null : new Decoded(envelope, value);
+        return envelope;
+    }
+
+    /** The value of a parsed entry as {@code type} ({@link L1Entry#NULL} for null), or null (counted, logged). */
+    Object valueOf(Envelope envelope, Type type, Class<?> raw, RemoteKey rk) {
+        return envelope.isNull() ? L1Entry.NULL : decodePayload(envelope, type, raw, rk);
     }
 
     private Object decodePayload(Envelope envelope, Type type, Class<?> raw, RemoteKey rk) {
