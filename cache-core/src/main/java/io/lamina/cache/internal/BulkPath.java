@@ -205,8 +205,6 @@ final class BulkPath {
             CompletableFuture<Void> allChecked = checked ? DONE : CompletableFuture.allOf(checks);
             return then(call, allChecked, ignored -> {
                 long now = cache.context().clock().currentTimeMillis();
-                // this step alone writes the hits: a plain map, handed to the caller as it is when every key was a hit
-                Map<String, Object> served = new HashMap<>((int) (entries.length / 0.75f) + 1);
                 Map<String, Object> rest = null;
                 Map<String, Envelope> stale = null;
                 int hits = 0;
@@ -221,8 +219,8 @@ final class BulkPath {
                             nullHits++;
                         }
                         cache.fillAfterRead(given[i], f, values[i], entry, fences, generation, sequence);
-                        served.put(f, values[i]);
                     } else {
+                        values[i] = null;   // not served
                         if (rest == null) {
                             rest = new LinkedHashMap<>();
                             stale = new HashMap<>();
@@ -235,9 +233,14 @@ final class BulkPath {
                 }
                 cache.stats().l2Hits(hits, nullHits);   // counted per key, added once per page
                 if (rest == null) {
-                    return CompletableFuture.completedFuture(served);
+                    // the whole page: its arrays are the result, without a map entry per key
+                    return CompletableFuture.completedFuture(new ServedPage(misses, formatted, given, values));
                 }
-                call.out.putAll(served);
+                for (int i = 0; i < entries.length; i++) {
+                    if (values[i] != null) {
+                        call.out.put(formatted[i], values[i]);
+                    }
+                }
                 return load(rest, type, raw, loader, steps, flights, stale, call);
             });
         });
