@@ -1,9 +1,11 @@
 package io.lamina.cache.internal.envelope;
 
 import io.lamina.cache.spi.Codec;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.reflect.Type;
-import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -189,59 +191,89 @@ public final class Envelope {
         if (bytes == null || count < HEADER_1) {
             throw new CorruptEnvelopeException("too short for an envelope: " + (bytes == null ? 0 : count) + " bytes");
         }
-        ByteBuffer in = ByteBuffer.wrap(bytes, offset, count);
-        try {
-            byte m0 = in.get();
-            byte m1 = in.get();
-            if (m0 == M0 && m1 == 'S') {
-                throw new CorruptEnvelopeException("a signed entry, and this node has no signing key");
+        Objects.checkFromIndexSize(offset, count, bytes.length);
+        // read in place, every length checked against the end before it is used (no ByteBuffer per entry)
+        int end = offset + count;
+        int at = offset;
+        byte m0 = bytes[at];
+        byte m1 = bytes[at + 1];
+        if (m0 == M0 && m1 == 'S') {
+            throw new CorruptEnvelopeException("a signed entry, and this node has no signing key");
+        }
+        if (m0 != M0 || m1 != M1) {
+            throw new CorruptEnvelopeException("not a Lamina envelope (bad magic)");
+        }
+        byte version = bytes[at + 2];
+        if (version != VERSION && version != VERSION_1) {
+            throw new CorruptEnvelopeException("unknown envelope format version " + version);
+        }
+        int flags = bytes[at + 3];
+        if ((flags & ~FLAG_NULL) != 0) {
+            throw new CorruptEnvelopeException("unknown envelope flags " + flags);
+        }
+        at += 4;
+        // the fixed part up to and with the tag count (count >= HEADER_1 covers format 1's)
+        need(at, version == VERSION_1 ? 8 + 8 + 2 : 8 + 8 + 8 + 2, end);
+        long createdAt = (long) LONG.get(bytes, at);
+        long freshUntil = (long) LONG.get(bytes, at + 8);
+        at += 16;
+        long shape = NO_SHAPE;
+        if (version != VERSION_1) {
+            shape = (long) LONG.get(bytes, at);
+            at += 8;
+        }
+        int tagCount = Short.toUnsignedInt((short) SHORT.get(bytes, at));
+        at += 2;
+        if (tagCount > MAX_TAGS) {
+            throw new CorruptEnvelopeException("too many tags: " + tagCount);
+        }
+        String[] tags = new String[tagCount];
+        long[] versions = new long[tagCount];
+        for (int i = 0; i < tagCount; i++) {
+            need(at, 2, end);
+            int length = Short.toUnsignedInt((short) SHORT.get(bytes, at));
+            at += 2;
+            if (length > end - at) {
+                throw new CorruptEnvelopeException("tag length " + length + " past the end");
             }
-            if (m0 != M0 || m1 != M1) {
-                throw new CorruptEnvelopeException("not a Lamina envelope (bad magic)");
-            }
-            byte version = in.get();
-            if (version != VERSION && version != VERSION_1) {
-                throw new CorruptEnvelopeException("unknown envelope format version " + version);
-            }
-            int flags = in.get();
-            if ((flags & ~FLAG_NULL) != 0) {
-                throw new CorruptEnvelopeException("unknown envelope flags " + flags);
-            }
-            long createdAt = in.getLong();
-            long freshUntil = in.getLong();
-            long shape = version == VERSION_1 ? NO_SHAPE : in.getLong();
-            int tagCount = Short.toUnsignedInt(in.getShort());
-            if (tagCount > MAX_TAGS) {
-                throw new CorruptEnvelopeException("too many tags: " + tagCount);
-            }
-            String[] tags = new String[tagCount];
-            long[] versions = new long[tagCount];
-            for (int i = 0; i < tagCount; i++) {
-                int length = Short.toUnsignedInt(in.getShort());
-                if (length > in.remaining()) {
-                    throw new CorruptEnvelopeException("tag length " + length + " past the end");
-                }
-                int at = in.position();
-                in.position(at + length);
-                tags[i] = is(known, bytes, at, length) ? known.tag
-                        : ascii(bytes, at, length) ? new String(bytes, at, length, StandardCharsets.ISO_8859_1)
-                        : StandardCharsets.UTF_8.newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(bytes, at, length)).toString();
-                versions[i] = in.getLong();
-            }
-            int payloadLength = in.getInt();
-            if (payloadLength < 0 || payloadLength != in.remaining()) {
-                throw new CorruptEnvelopeException("payload length " + payloadLength + " does not match the " + in.remaining() + " bytes left");
-            }
-            boolean isNull = (flags & FLAG_NULL) != 0;
-            if (isNull && payloadLength != 0) {
-                throw new CorruptEnvelopeException("a null entry with a payload");
-            }
-            return new Envelope(createdAt, freshUntil, isNull, shape, List.of(tags), versions, bytes, in.position(), payloadLength);
-        } catch (BufferUnderflowException e) {
+            tags[i] = is(known, bytes, at, length) ? known.tag
+                    : ascii(bytes, at, length) ? new String(bytes, at, length, StandardCharsets.ISO_8859_1)
+                    : utf8(bytes, at, length);
+            at += length;
+            need(at, 8, end);
+            versions[i] = (long) LONG.get(bytes, at);
+            at += 8;
+        }
+        need(at, 4, end);
+        int payloadLength = (int) INT.get(bytes, at);
+        at += 4;
+        if (payloadLength < 0 || payloadLength != end - at) {
+            throw new CorruptEnvelopeException("payload length " + payloadLength + " does not match the " + (end - at) + " bytes left");
+        }
+        boolean isNull = (flags & FLAG_NULL) != 0;
+        if (isNull && payloadLength != 0) {
+            throw new CorruptEnvelopeException("a null entry with a payload");
+        }
+        return new Envelope(createdAt, freshUntil, isNull, shape, List.of(tags), versions, bytes, at, payloadLength);
+    }
+
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+    /** Fails as a truncated envelope unless {@code n} bytes are left from {@code at} to {@code end}. */
+    private static void need(int at, int n, int end) {
+        if (n > end - at) {
             throw new CorruptEnvelopeException("truncated envelope");
+        }
+    }
+
+    private static String utf8(byte[] bytes, int at, int length) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes, at, length)).toString();
         } catch (CharacterCodingException e) {
             throw new CorruptEnvelopeException("tag is not valid UTF-8");
         }

@@ -124,4 +124,32 @@ class EnvelopeTest {
         assertThat(Envelope.decode(stored, 0, stored.length, Envelope.known("\u0001cache:")).tags().get(1)).isEqualTo("\u0001cache:c");
         assertThat(Envelope.decode(stored, 0, stored.length, Envelope.known("\u0001cache:cc")).tags().get(1)).isEqualTo("\u0001cache:c");
     }
+
+    @Test
+    void everyTruncation_andEveryChangedByte_isCorruptOrAnEnvelope_neverAnotherFailure() {
+        byte[] two = new Envelope(1_000, 2_000, false, 7, List.of("t1", "caf\u00e9", "\u0001cache:c"), new long[] {1, 2, 3}, JSON).encode();
+        byte[] one = formatOne(1_000, 2_000, "t", 7, JSON);
+        for (byte[] valid : List.of(two, one)) {
+            for (int length = 0; length < valid.length; length++) {
+                byte[] cut = Arrays.copyOf(valid, length);
+                assertThatThrownBy(() -> Envelope.decode(cut)).as("cut at " + cut.length).isInstanceOf(CorruptEnvelopeException.class);
+            }
+            for (int i = 0; i < valid.length; i++) {
+                for (int value : new int[] {0, 1, 0x7f, 0x80, 0xff}) {
+                    byte[] changed = valid.clone();
+                    changed[i] = (byte) value;
+                    try {
+                        Envelope e = Envelope.decode(changed);
+                        assertThat(e.payload().length).isLessThan(valid.length);   // read from inside the bytes given
+                    } catch (CorruptEnvelopeException expected) {
+                        // a miss for the reader
+                    }
+                }
+            }
+            // inside a larger array (a signed entry): the bytes after the range are never read
+            byte[] framed = Arrays.copyOf(valid, valid.length + 3);
+            assertThatThrownBy(() -> Envelope.decode(framed, 0, valid.length - 1)).isInstanceOf(CorruptEnvelopeException.class);
+            assertThat(Envelope.decode(framed, 0, valid.length)).isEqualTo(Envelope.decode(valid));
+        }
+    }
 }
