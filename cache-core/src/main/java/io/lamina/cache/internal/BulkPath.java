@@ -170,49 +170,85 @@ final class BulkPath {
         long fences = cache.fences();
         long generation = cache.generation();
         long sequence = cache.context().tags().sequence();
-        List<String> formatted = new ArrayList<>(misses.keySet());
-        List<RemoteKey> keys = new ArrayList<>(formatted.size());
-        for (String f : formatted) {
-            keys.add(new RemoteKey(cache.context().namespace(), cache.name(), f));
+        int size = misses.size();
+        String[] formatted = new String[size];
+        Object[] given = new Object[size];
+        List<RemoteKey> keys = new ArrayList<>(size);
+        int n = 0;
+        for (Map.Entry<String, Object> e : misses.entrySet()) {
+            formatted[n] = e.getKey();
+            given[n++] = e.getValue();
+            keys.add(new RemoteKey(cache.context().namespace(), cache.name(), e.getKey()));
         }
         CompletableFuture<Void> cacheTag = cache.miss().ensureCacheTag();
-        CompletableFuture<List<byte[]>> read = soft(remote.start(() -> remote.tier().getAll(keys)), "bulk read of " + keys.size() + " keys")
-                .thenCombine(cacheTag, (found, ignored) -> found);
+        CompletableFuture<List<byte[]>> read = soft(remote.start(() -> remote.tier().getAll(keys)), "bulk read of " + keys.size() + " keys");
+        if (!cacheTag.isDone()) {
+            read = read.thenCombine(cacheTag, (found, ignored) -> found);
+        }
         return then(call, read, found -> {
             if (found == null) {
                 return load(misses, type, raw, loader, steps, flights, null, call);   // the read failed: as without it
             }
-            Decoded[] decoded = new Decoded[found.size()];
-            CompletableFuture<?>[] checks = new CompletableFuture<?>[found.size()];
-            for (int i = 0; i < decoded.length; i++) {
-                decoded[i] = cache.miss().decode(found.get(i), type, raw, keys.get(i));
-                checks[i] = decoded[i] == null ? NOT_VALID : cache.miss().validTags(decoded[i].envelope());
+            // each entry and its value side by side (null: no usable entry)
+            Envelope[] entries = new Envelope[found.size()];
+            Object[] values = new Object[found.size()];
+            CompletableFuture<Boolean>[] checks = checks(found.size());
+            boolean checked = true;
+            for (int i = 0; i < entries.length; i++) {
+                Envelope entry = cache.miss().parse(found.get(i), keys.get(i));
+                values[i] = entry == null ? null : cache.miss().valueOf(entry, type, raw, keys.get(i));
+                entries[i] = values[i] == null ? null : entry;
+                checks[i] = entries[i] == null ? NOT_VALID : cache.miss().validTags(entries[i]);
+                checked &= checks[i].isDone();
             }
-            return then(call, CompletableFuture.allOf(checks), ignored -> {
+            // the common case, every tag known here: the checks are answered, no stage waits for them
+            CompletableFuture<Void> allChecked = checked ? DONE : CompletableFuture.allOf(checks);
+            return then(call, allChecked, ignored -> {
                 long now = cache.context().clock().currentTimeMillis();
-                Map<String, Object> rest = new LinkedHashMap<>();
-                Map<String, Envelope> stale = new HashMap<>();
-                for (int i = 0; i < decoded.length; i++) {
-                    Decoded d = decoded[i];
-                    String f = formatted.get(i);
-                    boolean valid = d != null && Boolean.TRUE.equals(checks[i].join());
-                    if (valid && d.envelope().freshAt(now)) {
-                        cache.stats().l2Hit(d.value() == L1Entry.NULL);
-                        cache.fillAfterRead(misses.get(f), f, d.value(), d.envelope(), fences, generation, sequence);
-                        call.out.put(f, d.value());
+                Map<String, Object> rest = null;
+                Map<String, Envelope> stale = null;
+                int hits = 0;
+                int nullHits = 0;
+                for (int i = 0; i < entries.length; i++) {
+                    Envelope entry = entries[i];
+                    String f = formatted[i];
+                    boolean valid = entry != null && Boolean.TRUE.equals(checks[i].join());
+                    if (valid && entry.freshAt(now)) {
+                        hits++;
+                        if (values[i] == L1Entry.NULL) {
+                            nullHits++;
+                        }
+                        cache.fillAfterRead(given[i], f, values[i], entry, fences, generation, sequence);
                     } else {
-                        rest.put(f, misses.get(f));
+                        values[i] = null;   // not served
+                        if (rest == null) {
+                            rest = new LinkedHashMap<>();
+                            stale = new HashMap<>();
+                        }
+                        rest.put(f, given[i]);
                         if (valid) {
-                            stale.put(f, d.envelope());
+                            stale.put(f, entry);
                         }
                     }
                 }
-                if (rest.isEmpty()) {
-                    return CompletableFuture.completedFuture(call.out);
+                cache.stats().l2Hits(hits, nullHits);   // counted per key, added once per page
+                if (rest == null) {
+                    // the whole page: its arrays are the result, without a map entry per key
+                    return CompletableFuture.completedFuture(new ServedPage(misses, formatted, given, values));
+                }
+                for (int i = 0; i < entries.length; i++) {
+                    if (values[i] != null) {
+                        call.out.put(formatted[i], values[i]);
+                    }
                 }
                 return load(rest, type, raw, loader, steps, flights, stale, call);
             });
         });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static CompletableFuture<Boolean>[] checks(int size) {
+        return (CompletableFuture<Boolean>[]) new CompletableFuture<?>[size];
     }
 
     private static final CompletableFuture<Boolean> NOT_VALID = CompletableFuture.completedFuture(false);

@@ -388,6 +388,21 @@ public final class DefaultCacheTemplate implements CacheTemplate {
     private static <K, V> java.util.Map<K, V> result(String cacheName, java.util.Map<String, Object> unique,
             java.util.Map<String, Object> values, Class<?> raw) {
         java.util.LinkedHashMap<K, V> out = new java.util.LinkedHashMap<>(capacity(unique.size()));
+        if (values instanceof ServedPage page && page.servedFrom(unique)) {
+            // every key served by one read, in the order of unique: no lookup per key
+            for (int i = 0; i < page.count(); i++) {
+                Object v = page.value(i);
+                if (v == L1Entry.NULL) {
+                    continue;
+                }
+                if (!raw.isInstance(v)) {
+                    throw new IllegalStateException("key " + page.key(i) + " of cache '" + cacheName + "' was loaded as "
+                            + v.getClass().getName() + " but requested as " + raw.getName());
+                }
+                out.put((K) page.key(i), (V) v);
+            }
+            return out;
+        }
         for (java.util.Map.Entry<String, Object> e : unique.entrySet()) {
             Object v = values.get(e.getKey());
             if (v == null || v == L1Entry.NULL) {

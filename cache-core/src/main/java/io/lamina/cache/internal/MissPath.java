@@ -47,6 +47,7 @@ final class MissPath {
         this.remote = remote;
         this.tokenPrefix = nodeId + ":";
         this.cacheTag = cacheTag(cache.name());
+        this.knownTag = Envelope.known(cacheTag);
         this.cacheTagView = cache.context().tags().version(cacheTag);
     }
 
@@ -58,6 +59,8 @@ final class MissPath {
 
     /** {@link #cacheTag(String)} of this cache, built once: every stored entry is checked against it. */
     private final String cacheTag;
+    /** The cache's tag, which every entry carries, as the envelope parser matches it (null: not ASCII). */
+    private final Envelope.Known knownTag;
 
     /** What {@link #prepare} found: a value to serve without loading, or how to store a load. */
     static final class Prepared {
@@ -652,6 +655,13 @@ final class MissPath {
      * none, it does not verify (with a signing key), or it cannot be read as {@code type}.
      */
     Decoded decode(byte[] bytes, Type type, Class<?> raw, RemoteKey rk) {
+        Envelope envelope = parse(bytes, rk);
+        Object value = envelope == null ? null : valueOf(envelope, type, raw, rk);
+        return value == null ? null : new Decoded(envelope, value);
+    }
+
+    /** {@link #decode} in two steps, for a page: the entry in {@code bytes}, or null (counted, logged). */
+    Envelope parse(byte[] bytes, RemoteKey rk) {
         if (bytes == null) {
             return null;
         }
@@ -659,7 +669,7 @@ final class MissPath {
         try {
             EntrySigner signer = cache.context().signer();
             if (signer == null) {
-                envelope = Envelope.decode(bytes);
+                envelope = Envelope.decode(bytes, 0, bytes.length, knownTag);
             } else {
                 // before any parsing: bytes that do not verify are not even looked at
                 String failure = signer.verify(rk, bytes);
@@ -667,14 +677,18 @@ final class MissPath {
                     remote.signatureFailure(rk.toString(), failure, cache.stats());
                     return null;
                 }
-                envelope = Envelope.decode(bytes, EntrySigner.HEADER, bytes.length - EntrySigner.HEADER);
+                envelope = Envelope.decode(bytes, EntrySigner.HEADER, bytes.length - EntrySigner.HEADER, knownTag);
             }
         } catch (CorruptEnvelopeException e) {
             remote.unreadable(rk.toString(), e, cache.stats());
             return null;
         }
-        Object value = envelope.isNull() ? L1Entry.NULL : decodePayload(envelope, type, raw, rk);
-        return value == null ? null : new Decoded(envelope, value);
+        return envelope;
+    }
+
+    /** The value of a parsed entry as {@code type} ({@link L1Entry#NULL} for null), or null (counted, logged). */
+    Object valueOf(Envelope envelope, Type type, Class<?> raw, RemoteKey rk) {
+        return envelope.isNull() ? L1Entry.NULL : decodePayload(envelope, type, raw, rk);
     }
 
     private Object decodePayload(Envelope envelope, Type type, Class<?> raw, RemoteKey rk) {
@@ -682,7 +696,7 @@ final class MissPath {
         if (stored != Envelope.NO_SHAPE) {
             // written by another version of the class: decoding it would fill what the shapes share and leave the
             // rest null or default; a miss instead, which the next load repairs with this version's shape
-            long expected = cache.context().codec().fingerprint(type);
+            long expected = fingerprint(type);
             if (expected != Envelope.NO_SHAPE && expected != stored) {
                 remote.shapeMismatch(rk.toString(), "stored shape " + Long.toHexString(stored) + ", this node's "
                         + type.getTypeName() + " has shape " + Long.toHexString(expected), cache.stats());
@@ -690,7 +704,7 @@ final class MissPath {
             }
         }
         try {
-            Object value = cache.context().codec().decode(envelope.payload(), type);
+            Object value = envelope.decodePayload(cache.context().codec(), type);
             if (!raw.isInstance(value)) {
                 throw new CodecException("decoded " + value.getClass().getName() + ", not a " + raw.getName());
             }
@@ -699,6 +713,22 @@ final class MissPath {
             remote.unreadable(rk.toString(), e, cache.stats());
             return null;
         }
+    }
+
+    /** The type last decoded here and its codec fingerprint: a page decodes many values of one type. */
+    private record Shape(Type type, long fingerprint) {
+    }
+
+    private volatile Shape lastShape;
+
+    private long fingerprint(Type type) {
+        Shape last = lastShape;
+        if (last != null && last.type == type) {
+            return last.fingerprint;
+        }
+        long fingerprint = cache.context().codec().fingerprint(type);
+        lastShape = new Shape(type, fingerprint);
+        return fingerprint;
     }
 
     private long now() {

@@ -27,6 +27,19 @@ public interface Codec {
     Object decode(byte[] bytes, Type type);
 
     /**
+     * Decodes the {@code length} bytes of {@code bytes} from {@code offset}, as {@link #decode(byte[], Type)} does:
+     * how the cache reads a value in place inside its stored entry. The default copies the range and calls
+     * {@link #decode(byte[], Type)}; a codec that can read a range directly overrides it to save the copy.
+     *
+     * @throws CodecException as {@link #decode(byte[], Type)}
+     * @throws IndexOutOfBoundsException if the range is not inside {@code bytes}
+     */
+    default Object decode(byte[] bytes, int offset, int length, Type type) {
+        java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
+        return decode(java.util.Arrays.copyOfRange(bytes, offset, offset + length), type);
+    }
+
+    /**
      * A fingerprint of the shape values of {@code type} take in this codec's bytes (for JSON: the property names
      * and their types, nested types included), stored in every entry's envelope. A reader whose type has another
      * non-zero fingerprint than the one stored treats the entry as a miss, counted as a shape mismatch, and

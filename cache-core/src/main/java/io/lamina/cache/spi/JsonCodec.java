@@ -208,15 +208,22 @@ public final class JsonCodec implements Codec {
     @Override
     public Object decode(byte[] bytes, Type type) {
         Objects.requireNonNull(bytes, "bytes");
+        return decode(bytes, 0, bytes.length, type);
+    }
+
+    @Override
+    public Object decode(byte[] bytes, int offset, int length, Type type) {
+        Objects.requireNonNull(bytes, "bytes");
         Objects.requireNonNull(type, "type");
-        if (bytes.length > maxBytes) {
-            throw new CodecException("stored value of " + bytes.length + " bytes is over the codec's maxBytes " + maxBytes);
+        Objects.checkFromIndexSize(offset, length, bytes.length);
+        if (length > maxBytes) {
+            throw new CodecException("stored value of " + length + " bytes is over the codec's maxBytes " + maxBytes);
         }
         try {
             Object value = readers.computeIfAbsent(type, t -> {
                 JavaType javaType = mapper.constructType(t);
                 return mapper.readerFor(javaType);
-            }).readValue(bytes);
+            }).readValue(bytes, offset, length);
             if (value == null) {
                 throw new CodecException("stored JSON is null, not a " + type.getTypeName());
             }
@@ -225,7 +232,7 @@ public final class JsonCodec implements Codec {
             if (e instanceof CodecException c) {
                 throw c;
             }
-            throw new CodecException("cannot decode " + bytes.length + " bytes as " + type.getTypeName() + ": " + withoutValues(e),
+            throw new CodecException("cannot decode " + length + " bytes as " + type.getTypeName() + ": " + withoutValues(e),
                     e instanceof com.fasterxml.jackson.databind.exc.InvalidTypeIdException
                             || e instanceof com.fasterxml.jackson.databind.exc.InvalidDefinitionException ? e : null);
         }

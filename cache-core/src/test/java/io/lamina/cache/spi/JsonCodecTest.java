@@ -129,4 +129,21 @@ class JsonCodecTest {
         assertThatThrownBy(() -> JsonCodec.builder().maxBytes(0)).hasMessageContaining("maxBytes");
         assertThatThrownBy(() -> JsonCodec.builder().maxDepth(-1)).hasMessageContaining("maxDepth");
     }
+
+    @Test
+    void aRange_decodesAsTheSameBytesAlone_withTheLimitOnTheRange() {
+        Product p = new Product(1, "a", Instant.parse("2026-01-01T00:00:00Z"), Optional.empty());
+        byte[] json = codec.encode(p, Product.class);
+        byte[] framed = new byte[json.length + 7];
+        System.arraycopy(json, 0, framed, 5, json.length);
+        framed[0] = 'x';
+        framed[framed.length - 1] = '}';   // bytes around the range are never read
+        assertThat(codec.decode(framed, 5, json.length, Product.class)).isEqualTo(p);
+        assertThatThrownBy(() -> codec.decode(framed, 5, json.length + 1, Product.class)).isInstanceOf(CodecException.class);
+        assertThatThrownBy(() -> codec.decode(framed, 5, framed.length, Product.class)).isInstanceOf(IndexOutOfBoundsException.class);
+
+        JsonCodec small = JsonCodec.builder().maxBytes(16).build();
+        assertThatThrownBy(() -> small.decode(new byte[40], 10, 17, Product.class))
+                .isInstanceOf(CodecException.class).hasMessageContaining("17 bytes");
+    }
 }

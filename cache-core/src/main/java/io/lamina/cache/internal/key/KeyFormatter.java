@@ -75,6 +75,14 @@ public final class KeyFormatter {
         if (key == null) {
             throw new NullPointerException("key");
         }
+        // the common ids, without the builder and its copy: their toString(), as append writes them (at most 20
+        // characters, never over maxLength, which is at least 48)
+        if (key instanceof Long l) {
+            return Long.toString(l);
+        }
+        if (key instanceof Integer i) {
+            return Integer.toString(i);
+        }
         StringBuilder out = new StringBuilder(32);
         append(out, key, 0);
         if (out.length() == 1 && out.charAt(0) == '%') {

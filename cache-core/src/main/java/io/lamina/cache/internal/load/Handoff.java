@@ -59,11 +59,8 @@ public final class Handoff {
         try {
             task.run();
         } finally {
-            if (outer == null) {
-                RUNNING.remove();
-            } else {
-                RUNNING.set(outer);
-            }
+            // set, not removed: a removed entry is allocated again by the next task on this thread
+            RUNNING.set(outer);
         }
     }
 

@@ -95,6 +95,16 @@ public final class StatsCounter {
         }
     }
 
+    /** {@code hits} L2 hits, {@code nullHits} of them of the null sentinel: {@link #l2Hit} that many times, in one add. */
+    public void l2Hits(int hits, int nulls) {
+        if (hits > 0) {
+            l2Hits.add(hits);
+        }
+        if (nulls > 0) {
+            nullHits.add(nulls);
+        }
+    }
+
     public void miss() {
         misses.increment();
     }

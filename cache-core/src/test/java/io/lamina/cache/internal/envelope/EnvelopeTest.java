@@ -74,4 +74,82 @@ class EnvelopeTest {
         unknown[2] = 3;
         assertThatThrownBy(() -> Envelope.decode(unknown)).isInstanceOf(CorruptEnvelopeException.class).hasMessageContaining("version 3");
     }
+
+    @Test
+    void aParsedEntry_decodesItsPayloadInPlace_andStillHandsOutACopy() {
+        byte[] stored = new Envelope(1_000, 2_000, false, 7, List.of("\u0001cache:c"), new long[] {3}, JSON).encode();
+        Envelope back = Envelope.decode(stored);
+        byte[] copy = back.payload();
+        assertThat(copy).isEqualTo(JSON);
+        copy[0] = 'x';   // a caller's copy never reaches the entry
+        assertThat(back.payload()).isEqualTo(JSON);
+        io.lamina.cache.spi.JsonCodec codec = io.lamina.cache.spi.JsonCodec.create();
+        assertThat(back.decodePayload(codec, java.util.Map.class)).isEqualTo(java.util.Map.of("sku", "a"));
+        // a codec with only the whole-array decode reads the same range, through the interface's copying default
+        io.lamina.cache.spi.Codec plain = new io.lamina.cache.spi.Codec() {
+            @Override
+            public byte[] encode(Object value, java.lang.reflect.Type type) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Object decode(byte[] bytes, java.lang.reflect.Type type) {
+                return new String(bytes, StandardCharsets.UTF_8);
+            }
+
+            @Override
+            public String name() {
+                return "plain";
+            }
+        };
+        assertThat(back.decodePayload(plain, String.class)).isEqualTo("{\"sku\":\"a\"}");
+        assertThat(back.encode()).isEqualTo(stored);
+        assertThat(back).isEqualTo(new Envelope(1_000, 2_000, false, 7, List.of("\u0001cache:c"), new long[] {3}, JSON))
+                .hasSameHashCodeAs(new Envelope(1_000, 2_000, false, 7, List.of("\u0001cache:c"), new long[] {3}, JSON));
+    }
+
+    @Test
+    void aStoredTagEqualToTheKnownOne_isThatString_othersAreReadAsStored() {
+        String known = new String("\u0001cache:c".toCharArray());
+        byte[] stored = new Envelope(1_000, 2_000, false, 7, List.of("\u0001cache:d", "\u0001cache:c", "caf\u00e9"), new long[] {1, 2, 3}, JSON)
+                .encode();
+        Envelope back = Envelope.decode(stored, 0, stored.length, Envelope.known(known));
+        assertThat(back.tags()).containsExactly("\u0001cache:d", "\u0001cache:c", "caf\u00e9");
+        assertThat(back.tags().get(1)).isSameAs(known);
+        assertThat(back.tags().get(0)).isNotSameAs(known);
+        // a tag that is not ASCII is never matched byte for byte: the stored one is decoded as UTF-8
+        assertThat(Envelope.known("caf\u00e9")).isNull();
+        assertThat(Envelope.decode(stored, 0, stored.length, null).tags()).containsExactly("\u0001cache:d", "\u0001cache:c", "caf\u00e9");
+        // nor is a known tag that is only a prefix of the stored one, or longer than it
+        assertThat(Envelope.decode(stored, 0, stored.length, Envelope.known("\u0001cache:")).tags().get(1)).isEqualTo("\u0001cache:c");
+        assertThat(Envelope.decode(stored, 0, stored.length, Envelope.known("\u0001cache:cc")).tags().get(1)).isEqualTo("\u0001cache:c");
+    }
+
+    @Test
+    void everyTruncation_andEveryChangedByte_isCorruptOrAnEnvelope_neverAnotherFailure() {
+        byte[] two = new Envelope(1_000, 2_000, false, 7, List.of("t1", "caf\u00e9", "\u0001cache:c"), new long[] {1, 2, 3}, JSON).encode();
+        byte[] one = formatOne(1_000, 2_000, "t", 7, JSON);
+        for (byte[] valid : List.of(two, one)) {
+            for (int length = 0; length < valid.length; length++) {
+                byte[] cut = Arrays.copyOf(valid, length);
+                assertThatThrownBy(() -> Envelope.decode(cut)).as("cut at " + cut.length).isInstanceOf(CorruptEnvelopeException.class);
+            }
+            for (int i = 0; i < valid.length; i++) {
+                for (int value : new int[] {0, 1, 0x7f, 0x80, 0xff}) {
+                    byte[] changed = valid.clone();
+                    changed[i] = (byte) value;
+                    try {
+                        Envelope e = Envelope.decode(changed);
+                        assertThat(e.payload().length).isLessThan(valid.length);   // read from inside the bytes given
+                    } catch (CorruptEnvelopeException expected) {
+                        // a miss for the reader
+                    }
+                }
+            }
+            // inside a larger array (a signed entry): the bytes after the range are never read
+            byte[] framed = Arrays.copyOf(valid, valid.length + 3);
+            assertThatThrownBy(() -> Envelope.decode(framed, 0, valid.length - 1)).isInstanceOf(CorruptEnvelopeException.class);
+            assertThat(Envelope.decode(framed, 0, valid.length)).isEqualTo(Envelope.decode(valid));
+        }
+    }
 }

@@ -362,22 +362,41 @@ public final class LettuceStore implements AutoCloseable {
         for (int i = 0; i < all.length; i++) {
             all[i] = RedisKeys.entryBytes(keys.get(i));
         }
+        if (all.length > 0 && oneGroup(all)) {
+            // a single Redis or Sentinel primary (or a page in one slot): one MGET of the page as it is
+            return mget(all, null, values).thenApply(ignored -> Arrays.asList(values));
+        }
         List<CompletableFuture<?>> parts = new ArrayList<>();
         for (List<Integer> group : groups(all).values()) {
             byte[][] entries = new byte[group.size()][];
             for (int j = 0; j < group.size(); j++) {
                 entries[j] = all[group.get(j)];
             }
-            parts.add(guard.call(routes.data(entries[0]), () -> reads.commands().thenCompose(c -> c.mget(entries).toCompletableFuture())
-                    .thenAccept(reply -> {
-                        for (int j = 0; j < group.size(); j++) {
-                            byte[] value = reply.get(j).getValueOrElse(null);
-                            values[group.get(j)] = value == null || value.length == 0 ? null
-                                    : value.length > maxValueBytes ? Scripts.UNREADABLE : value;
-                        }
-                    })));
+            parts.add(mget(entries, group, values));
         }
         return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(ignored -> Arrays.asList(values));
+    }
+
+    private boolean oneGroup(byte[][] entries) {
+        int first = routes.group(entries[0]);
+        for (int i = 1; i < entries.length; i++) {
+            if (routes.group(entries[i]) != first) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** One MGET of {@code entries}; the value of entry j goes to {@code values[at.get(j)]} ({@code values[j]}: at null). */
+    private CompletableFuture<Void> mget(byte[][] entries, List<Integer> at, byte[][] values) {
+        return guard.call(routes.data(entries[0]), () -> reads.commands().thenCompose(c -> c.mget(entries).toCompletableFuture())
+                .thenAccept(reply -> {
+                    for (int j = 0; j < entries.length; j++) {
+                        byte[] value = reply.get(j).getValueOrElse(null);
+                        values[at == null ? j : at.get(j)] = value == null || value.length == 0 ? null
+                                : value.length > maxValueBytes ? Scripts.UNREADABLE : value;
+                    }
+                }));
     }
 
     public CompletableFuture<List<LeaseResult>> leaseAll(List<RemoteKey> keys, List<String> tokens, Duration leaseTtl) {

@@ -48,31 +48,60 @@ public final class RedisKeys {
      * per key.
      */
     public static byte[] entryBytes(RemoteKey key) {
-        byte[] out = direct(key, ":e:{");
-        return out != null ? out : bytes(entry(key));
+        byte[] prefix = entryPrefix(key.namespace(), key.cache());
+        String k = key.key();
+        if (prefix == null) {
+            return bytes(entry(key));
+        }
+        byte[] out = new byte[prefix.length + k.length() + 1];
+        System.arraycopy(prefix, 0, out, 0, prefix.length);
+        int at = ascii(k, out, prefix.length);
+        if (at < 0) {
+            return bytes(entry(key));
+        }
+        out[at] = '}';
+        return out;
     }
 
-    /** {@code bytes(lease(key))} in one step, as {@link #entryBytes}. */
+    /** The last entry prefix built: a page's keys share their namespace and cache, so it is built once per page. */
+    private record Prefix(String namespace, String cache, byte[] bytes) {
+    }
+
+    private static volatile Prefix lastPrefix;
+
+    /** The ASCII bytes of {@code ns:e:{cache:}}, or null when a name is not ASCII. Never modify the array. */
+    private static byte[] entryPrefix(String ns, String cache) {
+        Prefix last = lastPrefix;
+        if (last != null && last.namespace.equals(ns) && last.cache.equals(cache)) {
+            return last.bytes;
+        }
+        byte[] out = new byte[ns.length() + 4 + cache.length() + 1];
+        int at = 0;
+        at = ascii(ns, out, at);
+        at = ascii(":e:{", out, at);
+        at = ascii(cache, out, at);
+        at = ascii(":", out, at);
+        if (at < 0) {
+            return null;
+        }
+        lastPrefix = new Prefix(ns, cache, out);
+        return out;
+    }
+
+    /** {@code bytes(lease(key))} in one step, written straight from the parts when they are all ASCII. */
     public static byte[] leaseBytes(RemoteKey key) {
-        byte[] out = direct(key, ":f:{");
-        return out != null ? out : bytes(lease(key));
-    }
-
-    /** {@code ns + kind + cache + ":" + key + "}"} as bytes when every part is ASCII, else null. */
-    private static byte[] direct(RemoteKey key, String kind) {
         String ns = key.namespace();
         String cache = key.cache();
         String k = key.key();
-        int length = ns.length() + kind.length() + cache.length() + 1 + k.length() + 1;
-        byte[] out = new byte[length];
+        byte[] out = new byte[ns.length() + 4 + cache.length() + 1 + k.length() + 1];
         int at = 0;
         at = ascii(ns, out, at);
-        at = ascii(kind, out, at);
+        at = ascii(":f:{", out, at);
         at = ascii(cache, out, at);
         at = ascii(":", out, at);
-        at = at < 0 ? at : ascii(k, out, at);
+        at = ascii(k, out, at);
         if (at < 0) {
-            return null;
+            return bytes(lease(key));
         }
         out[at] = '}';
         return out;

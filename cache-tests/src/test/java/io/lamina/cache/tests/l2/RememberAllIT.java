@@ -87,9 +87,31 @@ class RememberAllIT {
         assertThat(again).isEqualTo(page);
         assertThat(loads).hasValue(0);
         assertThat(b.stats("products").l2Hits()).isEqualTo(5);
+        assertThat(b.stats("products").nullHits()).isEqualTo(1);   // key 4's null, counted per key like remember's
         assertThat(b.getIfPresent("products", 4L, String.class)).isNotNull().satisfies(v -> assertThat(v.value()).isNull());
         // and the single-key API sees the same entries
         assertThat(b.remember("products", 5L, String.class, () -> "reloaded")).isEqualTo("p5");
+    }
+
+    @Test
+    void rememberAll_partlyInRedis_servesThoseFromRedis_loadsOnlyTheRest_inKeyOrder() {
+        CacheTemplate a = nodes.node(OPTIONS);
+        CacheTemplate b = nodes.node(OPTIONS);
+        a.putAll("mixed", Map.of(2L, "p2", 4L, "p4"));
+        List<Set<Long>> asked = new CopyOnWriteArrayList<>();
+
+        Map<Long, String> page = b.rememberAll("mixed", ids(1, 6), String.class, missing -> {
+            asked.add(Set.copyOf(missing));
+            return missing.stream().collect(Collectors.toMap(id -> id, id -> "loaded" + id));
+        });
+
+        assertThat(asked).containsExactly(Set.of(1L, 3L, 5L));
+        assertThat(page).containsExactly(Map.entry(1L, "loaded1"), Map.entry(2L, "p2"), Map.entry(3L, "loaded3"),
+                Map.entry(4L, "p4"), Map.entry(5L, "loaded5"));
+        assertThat(b.stats("mixed").l2Hits()).isEqualTo(2);
+        assertThat(b.stats("mixed").loads()).isEqualTo(3);
+        // what was loaded is in Redis for the next node
+        assertThat(nodes.node(OPTIONS).rememberAll("mixed", ids(1, 6), String.class, missing -> Map.of())).isEqualTo(page);
     }
 
     @Test
