@@ -95,4 +95,18 @@ class L1ExpiryTest {
             throw new IOException("db down");
         })).isInstanceOf(CacheLoaderException.class);
     }
+
+    /** The hit path finds the cache by the identity of its name string first: an equal string of another instance and
+     * a closed template behave as before. */
+    @Test
+    void theCacheNamedByAnotherInstanceOfItsName_isTheSameCache_andAClosedTemplateRefusesIt() {
+        cache.remember("c", "k", String.class, () -> load("v"));
+        String sameName = new String(new char[] {'c'});
+        assertThat(cache.remember(sameName, "k", String.class, () -> load("w"))).isEqualTo("v");
+        assertThat(cache.remember("safe", "k", String.class, () -> load("s"))).isEqualTo("s");
+        assertThat(cache.remember("c", "k", String.class, () -> load("w"))).isEqualTo("v");
+        assertThat(loads).hasValue(2);
+        cache.close();
+        assertThatThrownBy(() -> cache.remember("c", "k", String.class, () -> load("x"))).isInstanceOf(IllegalStateException.class);
+    }
 }

@@ -689,7 +689,19 @@ public final class DefaultCacheTemplate implements CacheTemplate {
 
     // ---- helpers --------------------------------------------------------------------------------------
 
+    /**
+     * The cache found last, for the next call naming it by the same string instance (callers pass a constant): a
+     * reference compare instead of a map lookup on the L1 hit path. A plain field on purpose: a racing reader sees
+     * this or an earlier cache, each with its final name, and falls back to the map when the name is not identical.
+     * Caches are never removed, so a cache once found stays the right one.
+     */
+    private NamedCache lastCache;
+
     private NamedCache cache(String cacheName) {
+        NamedCache last = lastCache;
+        if (last != null && last.name() == cacheName && !closed) {
+            return last;
+        }
         if (cacheName == null) {
             throw new NullPointerException("cache name");
         }
@@ -698,6 +710,7 @@ public final class DefaultCacheTemplate implements CacheTemplate {
         }
         NamedCache cache = caches.get(cacheName);
         if (cache != null) {
+            lastCache = cache;
             return cache;
         }
         Names.checkName("cache name", cacheName);
