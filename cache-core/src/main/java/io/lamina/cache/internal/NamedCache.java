@@ -672,10 +672,10 @@ public final class NamedCache {
         String formatted = context.keys().format(key);
         if (remote != null) {
             RemoteKey rk = new RemoteKey(context.namespace(), name, formatted);
-            byte[] bytes = remote.await(remote.start(() -> remote.tier().get(rk)), Duration.ZERO, null, "GET of " + rk, stats);
+            byte[] bytes = remote.await(remote.start(() -> remote.tier().get(rk)), Duration.ZERO, null, new RemoteAccess.What("GET of ", rk), stats);
             MissPath.Decoded found = miss.decode(bytes, type, raw, rk);
             if (found != null && found.envelope().freshAt(context.clock().currentTimeMillis())
-                    && Boolean.TRUE.equals(remote.await(miss.validTags(found.envelope()), Duration.ZERO, false, "tags of " + rk, stats))) {
+                    && Boolean.TRUE.equals(remote.await(miss.validTags(found.envelope()), Duration.ZERO, false, new RemoteAccess.What("tags of ", rk), stats))) {
                 stats.l2Hit(found.value() == L1Entry.NULL);
                 return found.value();
             }

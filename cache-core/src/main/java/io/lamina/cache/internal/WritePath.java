@@ -54,7 +54,7 @@ final class WritePath {
             byte[] stored = bytes;
             // a put Redis did not take is replayed as an invalidation of the key, never as the value
             remote.awaitWrite(remote.start(() -> stored != null ? remote.tier().put(rk, stored, l2Ttl) : remote.tier().invalidate(rk)),
-                    Intent.key(cache.name(), formatted), "put of " + rk, cache.stats());
+                    Intent.key(cache.name(), formatted), new RemoteAccess.What("put of ", rk), cache.stats());
         }
         L1Entry entry = cache.options().l1Enabled() ? cache.entry(key, formatted, value, ttlNanos, tags, null, Long.MIN_VALUE) : null;
         cache.l1().map().compute(key, (k, current) -> {
@@ -192,7 +192,7 @@ final class WritePath {
                 ? remote.tier().invalidateAll(rks, message == null ? null : message.channel(), message == null ? null : message.bytes())
                 : message == null ? remote.tier().invalidate(first) : remote.tier().invalidate(first, message.channel(), message.bytes()));
         boolean taken = remote.await(call.thenApply(v -> Boolean.TRUE), Duration.ZERO, Boolean.FALSE,
-                rks.size() > 1 ? "invalidate of " + rks.size() + " keys of cache " + cache.name() : "invalidate of " + first,
+                rks.size() > 1 ? "invalidate of " + rks.size() + " keys of cache " + cache.name() : new RemoteAccess.What("invalidate of ", first),
                 cache.stats());
         for (String f : formatted) {
             if (taken) {

@@ -46,7 +46,7 @@ public final class RemoteAccess {
      *
      * @return whether Redis took it
      */
-    public boolean awaitWrite(CompletableFuture<?> future, Intent intent, String what, StatsCounter stats) {
+    public boolean awaitWrite(CompletableFuture<?> future, Intent intent, Object what, StatsCounter stats) {
         boolean taken = await(future.thenApply(v -> Boolean.TRUE), Duration.ZERO, Boolean.FALSE, what, stats);
         if (taken) {
             replays.succeeded(intent);
@@ -67,8 +67,19 @@ public final class RemoteAccess {
         }
     }
 
+    /**
+     * What an operation was, for its log line only: a key's string form takes a SHA-256 (keys are never logged, their
+     * digests are), too dear to build for every invalidation or put that succeeds.
+     */
+    public record What(String verb, Object subject) {
+        @Override
+        public String toString() {
+            return verb + subject;
+        }
+    }
+
     /** Records a failed remote operation: counted and logged (rate-limited). */
-    public void failed(String what, Throwable failure, StatsCounter stats) {
+    public void failed(Object what, Throwable failure, StatsCounter stats) {
         stats.l2Error();
         log.warn("remote tier: " + what + " failed, treated as a miss", failure);
     }
@@ -102,9 +113,10 @@ public final class RemoteAccess {
 
     /**
      * Waits for a remote write on the calling thread, bounded by the tier's operation timeout (plus
-     * {@code extra}); a failure or timeout is counted and logged and yields {@code fallback}.
+     * {@code extra}); a failure or timeout is counted and logged and yields {@code fallback}. {@code what} is made a
+     * string only for the log line of a failure (see {@link What}).
      */
-    public <T> T await(CompletableFuture<T> future, Duration extra, T fallback, String what, StatsCounter stats) {
+    public <T> T await(CompletableFuture<T> future, Duration extra, T fallback, Object what, StatsCounter stats) {
         long limit = tier.operationTimeout().plus(extra).toNanos() + 1_000_000_000L;
         try {
             return future.get(limit, TimeUnit.NANOSECONDS);
