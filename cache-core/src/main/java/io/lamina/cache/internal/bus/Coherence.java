@@ -160,10 +160,11 @@ public final class Coherence implements InvalidationBus.Listener, AutoCloseable 
     public void onGap(String reason) {
         // already in a gap (at startup, or a resubscription after a lost heartbeat): the flush at its end drops
         // whatever was cached meanwhile, so one flush per gap start is enough; the tag versions learned since the gap
-        // began are forgotten again, though (see Handler.forgetTags)
+        // began are forgotten again, though (see Handler.forgetTags), once the node has had a healthy bus: the first
+        // subscription of a node starting up is no disruption
         if (inGap.compareAndSet(false, true)) {
             flush(reason);
-        } else {
+        } else if (wasHealthy) {
             handler.forgetTags();
         }
     }
@@ -173,7 +174,7 @@ public final class Coherence implements InvalidationBus.Listener, AutoCloseable 
             if (System.nanoTime() - lastEcho.get() > 3 * intervalNanos) {
                 if (inGap.compareAndSet(false, true)) {
                     flush("no heartbeat heard for " + Duration.ofNanos(3 * intervalNanos));
-                } else {
+                } else if (wasHealthy) {
                     handler.forgetTags();
                 }
                 lastEcho.set(System.nanoTime());

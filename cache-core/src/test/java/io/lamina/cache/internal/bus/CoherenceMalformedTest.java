@@ -228,6 +228,8 @@ class CoherenceMalformedTest {
         Recording handler = new Recording();
         Coherence coherence = new Coherence("ns", "me", new NoBus(), handler, Duration.ofSeconds(1));
         try {
+            coherence.onGap("subscribed");                                  // a node starting up: its first subscription
+            assertThat(handler.applied).as("nothing to forget yet").isEmpty();
             coherence.onMessage(BusMessage.heartbeat("me").encode());      // healthy: the start-up gap ends with a flush
             assertThat(handler.applied).containsExactly("flush");
             coherence.onGap("subscription lost");
