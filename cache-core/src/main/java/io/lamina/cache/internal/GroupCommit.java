@@ -69,12 +69,7 @@ final class GroupCommit {
     private boolean lead(List<Waiter> batch, Waiter me, Predicate<List<String>> send) {
         boolean taken = false;
         try {
-            // two callers of one key: the key once in the script and in the message
-            java.util.Set<String> keys = new java.util.LinkedHashSet<>();
-            for (Waiter w : batch) {
-                keys.add(w.formatted());
-            }
-            taken = send.test(new ArrayList<>(keys));
+            taken = send.test(batch.size() == 1 ? List.of(me.formatted()) : distinctKeys(batch));
         } finally {
             for (Waiter w : batch) {
                 if (w != me) {
@@ -84,6 +79,15 @@ final class GroupCommit {
             handOver();
         }
         return taken;
+    }
+
+    /** Two callers of one key: the key once in the script and in the message. */
+    private static List<String> distinctKeys(List<Waiter> batch) {
+        java.util.Set<String> keys = new java.util.LinkedHashSet<>();
+        for (Waiter w : batch) {
+            keys.add(w.formatted());
+        }
+        return new ArrayList<>(keys);
     }
 
     /** How many calls wait for the batch in flight now (for tests). */

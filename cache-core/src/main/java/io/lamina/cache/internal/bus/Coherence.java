@@ -162,27 +162,28 @@ public final class Coherence implements InvalidationBus.Listener, AutoCloseable 
         // whatever was cached meanwhile, so one flush per gap start is enough; the tag versions learned since the gap
         // began are forgotten again, though (see Handler.forgetTags), once the node has had a healthy bus: the first
         // subscription of a node starting up is no disruption
-        if (inGap.compareAndSet(false, true)) {
-            flush(reason);
-        } else if (wasHealthy) {
-            handler.forgetTags();
-        }
+        gapSignal(reason);
     }
 
     private void check() {
         try {
             if (System.nanoTime() - lastEcho.get() > 3 * intervalNanos) {
-                if (inGap.compareAndSet(false, true)) {
-                    flush("no heartbeat heard for " + Duration.ofNanos(3 * intervalNanos));
-                } else if (wasHealthy) {
-                    handler.forgetTags();
-                }
+                gapSignal("no heartbeat heard for " + Duration.ofNanos(3 * intervalNanos));
                 lastEcho.set(System.nanoTime());
                 bus.resubscribe();
             }
             publish(BusMessage.heartbeat(nodeId));
         } catch (RuntimeException e) {
             log.warn("invalidation bus: liveness check failed", e);
+        }
+    }
+
+    /** A gap begins (flush), or, during one, a new disruption after a healthy bus (the tag versions are forgotten). */
+    private void gapSignal(String reason) {
+        if (inGap.compareAndSet(false, true)) {
+            flush(reason);
+        } else if (wasHealthy) {
+            handler.forgetTags();
         }
     }
 
