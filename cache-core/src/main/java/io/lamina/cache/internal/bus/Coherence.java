@@ -167,9 +167,11 @@ public final class Coherence implements InvalidationBus.Listener, AutoCloseable 
 
     private void check() {
         try {
-            if (System.nanoTime() - lastEcho.get() > 3 * intervalNanos) {
+            long heard = lastEcho.get();
+            long now = System.nanoTime();
+            // compare-and-set: a heartbeat heard back between the read and now proves the subscription, keep it
+            if (now - heard > 3 * intervalNanos && lastEcho.compareAndSet(heard, now)) {
                 gapSignal("no heartbeat heard for " + Duration.ofNanos(3 * intervalNanos));
-                lastEcho.set(System.nanoTime());
                 bus.resubscribe();
             }
             publish(BusMessage.heartbeat(nodeId));

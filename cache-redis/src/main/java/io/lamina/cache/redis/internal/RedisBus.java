@@ -99,6 +99,9 @@ public final class RedisBus implements InvalidationBus, AutoCloseable {
         if (closed || listener == null || connection != null || !connecting.compareAndSet(false, true)) {
             return;
         }
+        // the gap is reported before the new subscription exists, never after: a heartbeat this subscription hears
+        // back proves it, and a late "subscribed" signal would end that proof and cost a second flush and reconnect
+        gap("subscribing");
         byte[] name = channel.getBytes(StandardCharsets.UTF_8);
         CompletionStage<StatefulRedisPubSubConnection<byte[], byte[]>> attempt;
         try {
@@ -112,23 +115,31 @@ public final class RedisBus implements InvalidationBus, AutoCloseable {
                 connecting.set(false);   // the liveness check calls resubscribe() again later
                 return;
             }
+            if (closed) {
+                connecting.set(false);
+                conn.closeAsync();
+                return;
+            }
             conn.addListener(new RedisPubSubAdapter<>() {
                 @Override
                 public void message(byte[] from, byte[] message) {
                     Listener l = listener;
-                    if (l != null) {
+                    // only the current subscription speaks: one being replaced may still deliver a message or two,
+                    // and a heartbeat heard there would prove a link that is going away
+                    if (l != null && conn == connection) {
                         l.onMessage(message);
                     }
                 }
             });
+            connection = conn;   // before SUBSCRIBE, so its first message already counts
             conn.async().subscribe(name).whenComplete((ok, subscribeFailure) -> {
                 connecting.set(false);
                 if (subscribeFailure != null || closed) {
+                    if (connection == conn) {
+                        connection = null;   // the liveness check finds no heartbeat and resubscribes
+                    }
                     conn.closeAsync();
-                    return;
                 }
-                connection = conn;
-                gap("subscribed");
             });
         });
     }
