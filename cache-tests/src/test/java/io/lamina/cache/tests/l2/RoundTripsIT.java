@@ -34,10 +34,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * What Lamina sends to Redis: one bounded GET per L2 hit (counted by Redis, INFO commandstats); for an uncontended
- * cold miss three commands, counted and named on the client's side by a proxy ({@link FaultProxy#commandLog()}) — the
- * GET, the re-read with the fill lease, the fenced fill — with no lock; for an invalidation one script that also
- * publishes its bus message; the Redisson lock only for a node that finds another's lease (seen with MONITOR).
+ * What Lamina sends to Redis, counted and named on the client's side of the wire by a proxy
+ * ({@link FaultProxy#commandLog()}): one script per L2 hit, which reads the entry and takes no lease (what it ran inside
+ * is checked with INFO commandstats); for an uncontended cold miss two scripts — the entry or else the fill lease, then
+ * the fenced fill that ends the lease — with no lock; for an invalidation one script that also publishes its bus
+ * message; the Redisson lock only for a node that finds another's lease (seen with MONITOR).
  */
 @RedisTest(owned = true)
 @Timeout(30)
