@@ -61,8 +61,13 @@ class LaminaCacheMetricsAutoConfigurationTest {
                 "org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration",
                 "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
                 "org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration");
-        // Boot 4 moved these classes to its own metrics module; this test covers Boot 3.5's
-        org.junit.jupiter.api.Assumptions.assumeTrue(bootMetrics != null, "Boot 3 metrics auto-configuration is not on the class path");
+        if (bootMetrics == null) {   // Boot 4 moved them to its own module, spring-boot-micrometer-metrics
+            bootMetrics = loadable(
+                    "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+                    "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+                    "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration");
+        }
+        assertThat(bootMetrics).as("Boot's metrics auto-configuration is on every tested Boot's class path").isNotNull();
         runner.withConfiguration(AutoConfigurations.of(bootMetrics))
                 .withPropertyValues("management.metrics.tags.application=shop-api").run(context -> {
                     assertThat(context).hasNotFailed();
