@@ -11,7 +11,9 @@ import io.lamina.cache.tests.redis.RedisTest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -59,11 +61,55 @@ class BusResubscribeIT {
         }
     }
 
-    /** Publishes numbered messages until one is heard back, then one more, and waits for that one. */
+    @Test
+    void aReplacedSubscription_deliversNothingMore_evenWithABacklogInFlight(RedisServer redis, @RedisNamespace String namespace)
+            throws Exception {
+        List<String> events = new CopyOnWriteArrayList<>();
+        String channel = namespace + ":bus";
+        try (RedisTier tier = RedisTier.builder().uri(redis.uri()).commandTimeout(Duration.ofSeconds(5)).build()) {
+            InvalidationBus bus = tier.bus();
+            bus.subscribe(channel, new InvalidationBus.Listener() {
+                @Override
+                public void onMessage(byte[] message) {
+                    events.add("message " + new String(message, StandardCharsets.UTF_8));
+                }
+
+                @Override
+                public void onGap(String reason) {
+                    events.add("gap " + reason);
+                }
+            });
+            heardBack(bus, channel, events, new AtomicInteger());
+
+            // a backlog for the subscription: Redis has taken every message, the subscriber reads them still
+            int backlog = 50_000;
+            int batch = 5_000;   // within the client's bounded request queue
+            for (int from = 0; from < backlog; from += batch) {
+                CompletableFuture<?>[] published = new CompletableFuture<?>[batch];
+                for (int i = 0; i < batch; i++) {
+                    published[i] = bus.heartbeat(channel, ("old" + (from + i)).getBytes(StandardCharsets.UTF_8)).toCompletableFuture();
+                }
+                CompletableFuture.allOf(published).get(20, TimeUnit.SECONDS);
+            }
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1)).until(() -> events.contains("message old0"));
+
+            bus.resubscribe();
+            int replacedAt = events.size();
+            heardBack(bus, channel, events, new AtomicInteger(backlog));
+
+            List<String> after = events.subList(replacedAt, events.size());
+            assertThat(after.stream().filter(e -> e.startsWith("message old")).count())
+                    .as("messages of the replaced subscription delivered after resubscribe() returned (of %d events)", after.size())
+                    .isLessThanOrEqualTo(1);   // one may have passed the check just as the subscription was replaced
+        }
+    }
+
+    /** Publishes numbered messages until one of them is heard back, then one more, and waits for that one. */
     private static void heardBack(InvalidationBus bus, String channel, List<String> events, AtomicInteger sent) {
+        int first = sent.get() + 1;
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
             bus.heartbeat(channel, ("n" + sent.incrementAndGet()).getBytes(StandardCharsets.UTF_8));
-            return events.stream().anyMatch(e -> e.startsWith("message "));
+            return events.stream().anyMatch(e -> e.startsWith("message n") && Integer.parseInt(e.substring(9)) >= first);
         });
         String latest = "n" + sent.incrementAndGet();
         bus.heartbeat(channel, latest.getBytes(StandardCharsets.UTF_8));
