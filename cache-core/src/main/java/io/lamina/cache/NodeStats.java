@@ -20,7 +20,7 @@ package io.lamina.cache;
  *                              refuses reads, misses then go on without the lock; {@link BreakerState#CLOSED} without one
  * @param replaysQueued         invalidations Redis did not take (invalidate, put, invalidateTags, invalidateAll) queued
  *                              for a replay, one per key, tag or cache (a repeated failure is not counted again)
- * @param replaysDone           queued invalidations Redis took on a replay
+ * @param replaysDone           queued invalidations Redis took on a replay and the bus announced
  * @param replaysDropped        queued invalidations coalesced into a broader one when the queue was full, or still
  *                              queued when the template closed
  * @param replaysPending        invalidations queued for a replay now

@@ -458,7 +458,10 @@ public final class DefaultCacheTemplate implements CacheTemplate {
             List<String> all = new ArrayList<>(keyOf.keySet());
             for (int from = 0; from < all.size(); from += BusMessage.MAX_NAMES) {
                 int to = Math.min(all.size(), from + BusMessage.MAX_NAMES);
-                awaitPublish(coherence.publish(BusMessage.keys(context.nodeId(), named.name(), all.subList(from, to))), named);
+                List<String> chunk = all.subList(from, to);
+                if (!awaitPublish(coherence.publish(BusMessage.keys(context.nodeId(), named.name(), chunk)), named)) {
+                    unannounced(named, chunk);
+                }
             }
         }
     }
@@ -526,12 +529,26 @@ public final class DefaultCacheTemplate implements CacheTemplate {
 
     private void publishKeys(NamedCache named, Object key) {
         if (coherence != null) {
-            awaitPublish(coherence.publish(BusMessage.keys(context.nodeId(), named.name(), List.of(context.keys().format(key)))), named);
+            List<String> formatted = List.of(context.keys().format(key));
+            if (!awaitPublish(coherence.publish(BusMessage.keys(context.nodeId(), named.name(), formatted)), named)) {
+                unannounced(named, formatted);
+            }
         }
     }
 
-    private void awaitPublish(CompletableFuture<Void> published, NamedCache named) {
-        remote.await(published, Duration.ZERO, null, "publish", named.stats());
+    /** Whether the bus took the message. */
+    private boolean awaitPublish(CompletableFuture<Boolean> published, NamedCache named) {
+        return Boolean.TRUE.equals(remote.await(published, Duration.ZERO, false, "publish", named.stats()));
+    }
+
+    /**
+     * Keys written whose message the bus did not take: other nodes may keep their old L1 copies, so each key is replayed
+     * as an invalidation (never as its value), whose removal and message go in one round trip.
+     */
+    private void unannounced(NamedCache named, List<String> formattedKeys) {
+        for (String formatted : formattedKeys) {
+            replays.failed(Intent.key(named.name(), formatted));
+        }
     }
 
     @Override
@@ -554,8 +571,10 @@ public final class DefaultCacheTemplate implements CacheTemplate {
             bumps.add(remote.start(() -> remote.tier().invalidateTag(key, config.tagTtl())));
         }
         long[] versions = new long[checked.size()];
+        boolean[] taken = new boolean[checked.size()];
         for (int i = 0; i < checked.size(); i++) {
             Long version = remote.await(bumps.get(i), Duration.ZERO, null, "invalidation of tag " + checked.get(i), templateStats);
+            taken[i] = version != null;
             if (version == null) {
                 tagBumpFailures.increment();
                 replays.failed(Intent.tag(checked.get(i)));
@@ -568,8 +587,13 @@ public final class DefaultCacheTemplate implements CacheTemplate {
         if (coherence != null) {
             for (int from = 0; from < checked.size(); from += BusMessage.MAX_NAMES) {
                 int to = Math.min(checked.size(), from + BusMessage.MAX_NAMES);
-                remote.await(coherence.publish(BusMessage.tags(context.nodeId(), checked.subList(from, to),
-                        Arrays.copyOfRange(versions, from, to))), Duration.ZERO, null, "publish", templateStats);
+                Boolean published = remote.await(coherence.publish(BusMessage.tags(context.nodeId(), checked.subList(from, to),
+                        Arrays.copyOfRange(versions, from, to))), Duration.ZERO, false, "publish", templateStats);
+                for (int i = from; i < to && !Boolean.TRUE.equals(published); i++) {
+                    if (taken[i]) {   // Redis has the new version; other nodes have still to hear of it
+                        replays.failed(Intent.tag(checked.get(i)).announcing(versions[i]));
+                    }
+                }
             }
         }
     }
@@ -594,8 +618,9 @@ public final class DefaultCacheTemplate implements CacheTemplate {
         }
         long v = version != null ? context.tags().advance(cacheTag, version).version() : context.tags().invalidate(cacheTag);
         named.invalidateAll();
-        if (coherence != null) {
-            awaitPublish(coherence.publish(BusMessage.all(context.nodeId(), named.name(), v)), named);
+        if (coherence != null && !awaitPublish(coherence.publish(BusMessage.all(context.nodeId(), named.name(), v)), named)
+                && version != null) {
+            replays.failed(Intent.all(named.name()).announcing(v));   // Redis has the new version; other nodes have not heard
         }
     }
 

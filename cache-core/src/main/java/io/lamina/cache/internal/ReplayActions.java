@@ -14,9 +14,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * What a replayed invalidation does, the same as the first attempt would have: Redis first (remove the key, or a new
- * version of the tag or of the cache's own tag), then this node (its L1 copy, its tag view) as if another node had
- * announced it, then the bus, so other nodes drop their L1 copies too.
+ * What a replayed invalidation does, the same as the first attempt would have: Redis first (remove the key with its bus
+ * message in one round trip, or a new version of the tag or of the cache's own tag), then this node (its L1 copy, its tag
+ * view) as if another node had announced it, then the bus for a tag or cache, so other nodes drop their L1 copies too. A
+ * message the bus did not take keeps the intent queued: it is announced again, at the same version.
  */
 final class ReplayActions implements ReplayQueue.Actions {
 
@@ -37,10 +38,12 @@ final class ReplayActions implements ReplayQueue.Actions {
 
     @Override
     public CompletableFuture<Long> send(Intent intent) {
+        if (intent.announceOnly()) {
+            return CompletableFuture.completedFuture(intent.version());   // Redis took it; only the bus message is left
+        }
         try {
             return switch (intent.kind()) {
-                case KEY -> tier.invalidate(new RemoteKey(context.namespace(), intent.cache(), intent.name()))
-                        .toCompletableFuture().thenApply(v -> 0L);
+                case KEY -> removeAndAnnounce(new RemoteKey(context.namespace(), intent.cache(), intent.name()), intent);
                 case TAG -> tier.invalidateTag(tagKey(intent.name()), context.tagTtl()).toCompletableFuture();
                 case ALL -> tier.invalidateTag(tagKey(MissPath.cacheTag(intent.cache())), context.tagTtl()).toCompletableFuture();
             };
@@ -49,17 +52,32 @@ final class ReplayActions implements ReplayQueue.Actions {
         }
     }
 
+    /** A key as its first attempt does it: the removal and its bus message in one round trip, taken or failed together. */
+    private CompletableFuture<Long> removeAndAnnounce(RemoteKey key, Intent intent) {
+        Coherence coherence = bus.get();
+        if (coherence == null) {
+            return tier.invalidate(key).toCompletableFuture().thenApply(v -> 0L);
+        }
+        Coherence.Announcement message = coherence.announcement(
+                BusMessage.keys(context.nodeId(), intent.cache(), List.of(intent.name())));
+        return tier.invalidate(key, message.channel(), message.bytes()).toCompletableFuture().thenApply(v -> {
+            coherence.publishedWithWrite(true);
+            return 0L;
+        });
+    }
+
     private TagKey tagKey(String tag) {
         return new TagKey(context.namespace(), context.keys().format(tag));
     }
 
     @Override
-    public void applied(Intent intent, long version) {
+    public boolean applied(Intent intent, long version) {
         BusMessage message = switch (intent.kind()) {
             case KEY -> {
-                // this node may have read the old entry back from Redis since the failed write: drop that copy too
+                // this node may have read the old entry back from Redis since the failed write: drop that copy too; the
+                // message went out with the removal
                 local.keys(intent.cache(), List.of(intent.name()));
-                yield BusMessage.keys(context.nodeId(), intent.cache(), List.of(intent.name()));
+                yield null;
             }
             case TAG -> {
                 local.tags(List.of(intent.name()), new long[] {version});
@@ -71,15 +89,17 @@ final class ReplayActions implements ReplayQueue.Actions {
             }
         };
         Coherence coherence = bus.get();
-        if (coherence != null) {
-            try {
-                // a failed publish is counted and logged by the bus; other nodes then rely on their gap flush and L1 TTL cap
-                coherence.publish(message).get(tier.operationTimeout().toNanos() + TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (Exception e) {
-                // counted by the bus
-            }
+        if (message == null || coherence == null) {
+            return true;
+        }
+        try {
+            // a failed publish is counted and logged by the bus, and the intent announced again on the next round
+            return coherence.publish(message).get(tier.operationTimeout().toNanos() + TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            return false;
         }
     }
 

@@ -91,8 +91,8 @@ public final class Coherence implements InvalidationBus.Listener, AutoCloseable 
         task = timer.scheduleWithFixedDelay(this::check, 0, intervalNanos, TimeUnit.NANOSECONDS);
     }
 
-    /** Publishes a message; completes when Redis took it (or failed, logged). */
-    public CompletableFuture<Void> publish(BusMessage message) {
+    /** Publishes a message; completes when Redis took it (true) or did not (false: counted and logged); never fails. */
+    public CompletableFuture<Boolean> publish(BusMessage message) {
         if (message.kind() != BusMessage.Kind.HEARTBEAT) {
             sent.increment();
         }
@@ -104,12 +104,16 @@ public final class Coherence implements InvalidationBus.Listener, AutoCloseable 
         } catch (RuntimeException e) {
             done = CompletableFuture.failedFuture(e);
         }
-        return done.exceptionally(e -> {
+        return done.handle((ok, e) -> {
+            if (e == null) {
+                return true;
+            }
             if (message.kind() != BusMessage.Kind.HEARTBEAT) {
                 failed.increment();
             }
-            log.warn("invalidation bus: publishing a " + message.kind() + " message failed; other nodes' copies expire with their L1 TTL cap", e);
-            return null;
+            log.warn(message.kind() == BusMessage.Kind.HEARTBEAT ? "invalidation bus: publishing a heartbeat failed"
+                    : "invalidation bus: publishing a " + message.kind() + " message failed; it is published again until the bus takes it", e);
+            return false;
         });
     }
 

@@ -7,8 +7,10 @@ package io.lamina.cache.internal.replay;
  * @param kind what to invalidate
  * @param cache the cache ({@link Kind#KEY}, {@link Kind#ALL}); null for a tag
  * @param name the key in its string form ({@link Kind#KEY}) or the tag ({@link Kind#TAG}); null for {@link Kind#ALL}
+ * @param version 0: Redis has not taken it; above 0 ({@link Kind#TAG}, {@link Kind#ALL}): Redis took it at this version and
+ *                only its announcement on the bus is left (a replay publishes it, without a new version)
  */
-public record Intent(Kind kind, String cache, String name) {
+public record Intent(Kind kind, String cache, String name, long version) {
 
     /** What an intent invalidates. */
     public enum Kind {
@@ -21,15 +23,28 @@ public record Intent(Kind kind, String cache, String name) {
     }
 
     public static Intent key(String cache, String formattedKey) {
-        return new Intent(Kind.KEY, cache, formattedKey);
+        return new Intent(Kind.KEY, cache, formattedKey, 0);
     }
 
     public static Intent tag(String tag) {
-        return new Intent(Kind.TAG, null, tag);
+        return new Intent(Kind.TAG, null, tag, 0);
     }
 
     public static Intent all(String cache) {
-        return new Intent(Kind.ALL, cache, null);
+        return new Intent(Kind.ALL, cache, null, 0);
+    }
+
+    /**
+     * This intent, taken by Redis at {@code version} but not announced on the bus: its replay only publishes. A key
+     * has no version (its removal and its message go in one script), so a key intent stays as it is.
+     */
+    public Intent announcing(long version) {
+        return kind == Kind.KEY || version <= 0 ? this : new Intent(kind, cache, name, version);
+    }
+
+    /** Whether Redis already took this intent and only its bus message is left. */
+    public boolean announceOnly() {
+        return version > 0;
     }
 
     /** The de-duplication key: one queued intent per key, tag or cache. */

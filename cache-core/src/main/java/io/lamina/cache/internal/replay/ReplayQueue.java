@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.LongAdder;
  *       this node knows. What was coalesced away is counted as dropped; nothing is lost silently.</li>
  *   <li><b>Replayed</b> on its own daemon thread, in batches, first {@link #FIRST_RETRY} after a failure, then with the
  *       delay doubling up to {@link #MAX_RETRY} while Redis still refuses. After Redis took an intent, this node's L1
- *       and tag view follow, and the invalidation is published again so other nodes drop their L1 copies.</li>
+ *       and tag view follow, and the invalidation is published again so other nodes drop their L1 copies; one whose
+ *       message the bus did not take stays queued, to be announced again ({@link Intent#announcing}).</li>
  * </ul>
  *
  * <p>Thread-safe. Intents still queued when the template closes are counted as dropped.
@@ -54,8 +55,13 @@ public final class ReplayQueue implements AutoCloseable {
         /** Sends the invalidation to Redis; completes with the new version (a tag, a cache) or 0 (a key). Never throws. */
         CompletableFuture<Long> send(Intent intent);
 
-        /** After Redis took {@code intent}: this node's L1 and tag view, then the bus. Runs on the replay thread. */
-        void applied(Intent intent, long version);
+        /**
+         * After Redis took {@code intent}: this node's L1 and tag view, then the bus. Runs on the replay thread.
+         *
+         * @return whether the bus took its message (or there is no bus); if not, the intent stays queued, to be announced
+         *         again (a tag or cache at the same version, without a new one)
+         */
+        boolean applied(Intent intent, long version);
 
         /** The caches this node knows (what queued tags are coalesced into on overflow). */
         Collection<String> caches();
@@ -105,8 +111,10 @@ public final class ReplayQueue implements AutoCloseable {
                 return;
             }
             String id = intent.id();
-            if (queue.remove(id) != null) {
-                queue.put(id, intent);   // the newest intent, at the end; counted once
+            Intent queued = queue.remove(id);
+            if (queued != null) {
+                // the newest intent, at the end; counted once; one Redis has still to take wins over an announcement
+                queue.put(id, intent.announceOnly() && !queued.announceOnly() ? queued : intent);
             } else {
                 if (intent.kind() == Intent.Kind.ALL) {
                     removeKeysOf(intent.cache());   // covered by it: not lost, not counted as dropped
@@ -156,7 +164,7 @@ public final class ReplayQueue implements AutoCloseable {
         return queued.sum();
     }
 
-    /** Intents Redis took on a replay. */
+    /** Intents Redis took on a replay and the bus announced. */
     public long replayed() {
         return replayed.sum();
     }
@@ -182,6 +190,18 @@ public final class ReplayQueue implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "namespace '" + namespace + "': " + left + " invalidations Redis did not take"
                     + " were still queued for replay when the template closed; they are dropped (entries expire with their TTL)");
         }
+    }
+
+    /** Redis took {@code intent} but the bus did not take its message: queued again unless a newer intent replaced it. */
+    private synchronized void requeue(Intent intent) {
+        if (closed || covered(intent) || queue.containsKey(intent.id())) {
+            return;   // a newer intent of the same key, tag or cache is queued: its replay announces it
+        }
+        queue.put(intent.id(), intent);   // counted as queued once, when it first failed
+        if (intent.kind() == Intent.Kind.KEY) {
+            keysPerCache.merge(intent.cache(), 1, Integer::sum);
+        }
+        size = queue.size();
     }
 
     // ---- the queue (guarded by this) ------------------------------------------------------------------
@@ -326,11 +346,19 @@ public final class ReplayQueue implements AutoCloseable {
                 }
                 size = queue.size();
             }
-            replayed.increment();
+            long taken = version == null ? 0 : version;
+            boolean announced;
             try {
-                actions.applied(intent, version == null ? 0 : version);
+                announced = actions.applied(intent, taken);
             } catch (RuntimeException e) {
+                announced = true;   // this node's own view failed to follow: nothing a replay would do better
                 LOG.log(System.Logger.Level.WARNING, "namespace '" + namespace + "': applying a replayed invalidation on this node failed", e);
+            }
+            if (announced) {
+                replayed.increment();
+            } else {
+                allTaken = false;
+                requeue(intent.announcing(taken));
             }
         }
         synchronized (this) {

@@ -23,12 +23,15 @@ class ReplayQueueTest {
     /** Takes every intent while {@code up}; fails them otherwise. Records what was sent and applied. */
     private static final class Target implements ReplayQueue.Actions {
         final AtomicBoolean up = new AtomicBoolean();
+        final AtomicBoolean announced = new AtomicBoolean(true);
+        final List<Intent> sent = new CopyOnWriteArrayList<>();
         final List<Intent> applied = new CopyOnWriteArrayList<>();
         volatile CountDownLatch gate;
         final CountDownLatch entered = new CountDownLatch(1);
 
         @Override
         public CompletableFuture<Long> send(Intent intent) {
+            sent.add(intent);
             CountDownLatch g = gate;
             if (g != null) {
                 entered.countDown();
@@ -42,8 +45,9 @@ class ReplayQueueTest {
         }
 
         @Override
-        public void applied(Intent intent, long version) {
+        public boolean applied(Intent intent, long version) {
             applied.add(intent);
+            return announced.get();
         }
 
         @Override
@@ -82,6 +86,37 @@ class ReplayQueueTest {
         assertThat(q.replayed()).isEqualTo(2);
         assertThat(target.applied).containsExactlyInAnyOrder(Intent.key("products", "1"), Intent.tag("category:1"));
         assertThat(q.dropped()).isZero();
+    }
+
+    @Test
+    void aReplayTheBusDidNotAnnounce_staysQueued_andIsAnnouncedAgainAtItsVersion_withoutANewOne() {
+        ReplayQueue q = queue(100);
+        q.failed(Intent.tag("category:1"));
+        target.announced.set(false);   // Redis takes the new version; the bus does not take the message
+        target.up.set(true);
+        await().atMost(Duration.ofSeconds(10)).until(() -> target.applied.size() >= 2);
+        assertThat(q.pending()).as("still to be announced").isEqualTo(1);
+        assertThat(q.replayed()).as("not done while no node heard of it").isZero();
+        assertThat(target.sent).as("Redis asked for a new version once; then only the announcement is replayed")
+                .startsWith(Intent.tag("category:1"), Intent.tag("category:1").announcing(7));
+
+        target.announced.set(true);
+        await().atMost(Duration.ofSeconds(10)).until(() -> q.pending() == 0);
+        assertThat(q.replayed()).isEqualTo(1);
+        assertThat(q.queued()).as("counted once").isEqualTo(1);
+        assertThat(target.sent.stream().filter(i -> !i.announceOnly())).as("one new version in all").hasSize(1);
+    }
+
+    @Test
+    void anAnnouncementStillQueued_neverReplacesAnInvalidationRedisHasStillToTake_butTheOtherWayRound() {
+        ReplayQueue q = queue(100);
+        q.failed(Intent.tag("t"));
+        q.failed(Intent.tag("t").announcing(9));
+        q.failed(Intent.all("products").announcing(4));
+        q.failed(Intent.all("products"));
+        target.up.set(true);
+        await().atMost(Duration.ofSeconds(10)).until(() -> q.pending() == 0);
+        assertThat(target.sent).containsExactlyInAnyOrder(Intent.tag("t"), Intent.all("products"));
     }
 
     @Test

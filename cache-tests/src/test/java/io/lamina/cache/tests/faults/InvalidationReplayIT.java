@@ -8,6 +8,9 @@ import io.lamina.cache.CacheTemplate;
 import io.lamina.cache.LaminaMeterNames;
 import io.lamina.cache.NodeStats;
 import io.lamina.cache.redis.RedisTier;
+import io.lamina.cache.spi.InvalidationBus;
+import io.lamina.cache.spi.RemoteKey;
+import io.lamina.cache.tests.redis.ForwardingTier;
 import io.lamina.cache.tests.redis.FaultProxy;
 import io.lamina.cache.tests.redis.OwnedRedisServer;
 import io.lamina.cache.tests.redis.RedisNamespace;
@@ -21,6 +24,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -197,5 +203,112 @@ class InvalidationReplayIT {
         assertThat(read(c, "products", "tagged", "fresh-tagged", cLoads)).isEqualTo("fresh-tagged");
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                 assertThat(read(b, "products", "tagged", "fresh-tagged", new AtomicInteger())).isEqualTo("fresh-tagged"));
+    }
+
+    /**
+     * Redis takes an invalidation but the bus does not take its message (the publisher's connection is not back yet, CI
+     * saw it after a partition): other nodes keep their L1 copies, so the message is published again until the bus takes
+     * it, at the version Redis gave, without a new one. A key's removal and message go in one script, so its replay
+     * reaches the others even while the bus publisher is down.
+     */
+    @Test
+    void writesRedisTookButTheBusDidNotAnnounce_areAnnouncedOnceItDoes_andOtherNodesDropTheirCopies() {
+        namespace = baseNamespace + "-unheard";
+        AtomicBoolean publishesFail = new AtomicBoolean();
+        RedisTier real = RedisTier.builder().uri(redis.uri()).commandTimeout(Duration.ofMillis(300)).build();
+        CacheTemplate a = CacheTemplate.builder().namespace(namespace).remote(new UnheardTier(real, publishesFail))
+                .defaults(CacheOptions.builder().ttl(Duration.ofMinutes(5)).build()).build();
+        open.add(a);
+        CacheTemplate b = node(redis.uri());
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.nodeStats().busHealthy() && b.nodeStats().busHealthy());
+        for (String tag : List.of("category:5", "category:6")) {
+            a.remember("products", tag, String.class, ctx -> {
+                ctx.tags(tag);
+                return "old-" + tag;
+            });
+        }
+        a.remember("lists", "page-1", String.class, () -> "old-page");
+        a.remember("products", "put", String.class, () -> "old-put");
+        AtomicInteger bLoads = new AtomicInteger();
+        for (String key : List.of("category:5", "category:6", "put")) {
+            assertThat(read(b, "products", key, "not loaded", bLoads)).isEqualTo("old-" + key);   // now in B's L1
+        }
+        assertThat(read(b, "lists", "page-1", "not loaded", bLoads)).isEqualTo("old-page");
+        assertThat(bLoads).hasValue(0);
+
+        String tag5 = namespace + ":t:{category:5}";
+        String tag5Before = redis().get(tag5);
+        publishesFail.set(true);
+        // a tag and a cache Redis refuses first (queued), then takes on a replay whose message the bus refuses
+        redis().configSet("maxmemory-policy", "noeviction");
+        redis().configSet("maxmemory", "1");
+        a.invalidateTags("category:5");
+        a.invalidateAll("lists");
+        redis().configSet("maxmemory", "0");
+        // and, on a first attempt, a tag and a put Redis takes but whose message the bus refuses
+        a.invalidateTags("category:6");
+        a.put("products", "put", "new-put");
+        assertThat(a.nodeStats().replaysQueued()).isEqualTo(4);
+        await().atMost(REPLAYED_WITHIN).until(() -> !tag5Before.equals(redis().get(tag5)) && !stored("products", "put"));
+        String tag5Version = redis().get(tag5);
+        String tag6Version = redis().get(namespace + ":t:{category:6}");
+        // the put is replayed as a removal whose message goes in the same script: done while the bus publisher is down
+        assertThat(read(b, "products", "put", "new-put", bLoads)).as("B heard of the put").isEqualTo("new-put");
+        await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(5)).until(() -> a.nodeStats().replaysPending() == 3);
+        assertThat(a.nodeStats().replaysDone()).as("the two tags and the cache are not done while unannounced").isEqualTo(1);
+
+        publishesFail.set(false);
+        await().atMost(REPLAYED_WITHIN).until(() -> a.nodeStats().replaysPending() == 0);
+        assertThat(a.nodeStats().replaysDone()).isEqualTo(4);
+        assertThat(a.nodeStats().replaysQueued()).as("each counted once").isEqualTo(4);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(read(b, "products", "category:5", "fresh-5", bLoads)).isEqualTo("fresh-5");
+            assertThat(read(b, "products", "category:6", "fresh-6", bLoads)).isEqualTo("fresh-6");
+            assertThat(read(b, "lists", "page-1", "fresh-page", bLoads)).isEqualTo("fresh-page");
+        });
+        assertThat(redis().get(tag5)).as("announced at the version Redis gave, no new one").isEqualTo(tag5Version);
+        assertThat(redis().get(namespace + ":t:{category:6}")).isEqualTo(tag6Version);
+    }
+
+    /** The real tier, whose bus refuses every publish (not heartbeats) while {@code fail} is set. */
+    private static final class UnheardTier extends ForwardingTier {
+        private final InvalidationBus bus;
+
+        UnheardTier(RedisTier tier, AtomicBoolean fail) {
+            super(tier);
+            InvalidationBus real = tier.bus();
+            this.bus = new InvalidationBus() {
+                @Override
+                public void subscribe(String channel, Listener listener) {
+                    real.subscribe(channel, listener);
+                }
+
+                @Override
+                public CompletionStage<Void> publish(String channel, byte[] message) {
+                    return fail.get() ? CompletableFuture.failedFuture(new IllegalStateException("the bus publisher is down"))
+                            : real.publish(channel, message);
+                }
+
+                @Override
+                public CompletionStage<Void> heartbeat(String channel, byte[] message) {
+                    return real.heartbeat(channel, message);
+                }
+
+                @Override
+                public void resubscribe() {
+                    real.resubscribe();
+                }
+            };
+        }
+
+        @Override
+        public InvalidationBus bus() {
+            return bus;
+        }
+
+        @Override
+        public CompletionStage<Void> invalidate(RemoteKey key, String channel, byte[] message) {
+            return tier.invalidate(key, channel, message);   // one script on the data connection, as the real tier does
+        }
     }
 }
