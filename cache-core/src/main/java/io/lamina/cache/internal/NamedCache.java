@@ -588,13 +588,22 @@ public final class NamedCache {
         if (entry == null) {
             return;
         }
-        l1.map().compute(key, (k, current) -> {
-            if (fences.get() != fencesBefore || generation.get() != generationBefore || entry.taggedAfter(tagSequenceBefore)) {
+        L1Entry kept = l1.map().compute(key, (k, current) -> {
+            if (changedSince(fencesBefore, generationBefore) || entry.taggedAfter(tagSequenceBefore)) {
                 return current;
             }
             l1.indexed(entry);
             return entry;
         });
+        // checked again once installed: a fence from the bus that came between the check and the install finds no key
+        // object to drop (it knows only the string form, and looked before the entry was indexed), so the fill drops itself
+        if (kept == entry && (changedSince(fencesBefore, generationBefore) || entry.taggedAfter(tagSequenceBefore))) {
+            l1.map().remove(key, entry);
+        }
+    }
+
+    private boolean changedSince(long fencesBefore, long generationBefore) {
+        return fences.get() != fencesBefore || generation.get() != generationBefore;
     }
 
     /** Fences of single keys and of whole caches since this cache was built: a flight-less read compares them. */

@@ -216,15 +216,19 @@ final class WritePath {
 
     /**
      * Another node wrote these keys (named by their string form): drop their L1 copies and fence their
-     * running loads, so an L2 read that was in flight cannot install the old value.
+     * running loads, so an L2 read that was in flight cannot install the old value. The fence comes first, and counts
+     * even when nothing of the key is here yet: a page read of {@code rememberAll} has no flight to fence, and checks
+     * the count again after its L1 fill ({@link NamedCache#fillAfterRead}); a fill that checked before it is dropped
+     * below, since it is in the index by then.
      */
     public void invalidateFromBus(List<String> formattedKeys) {
         for (String formatted : formattedKeys) {
             Flight running = cache.flights().get(formatted);
+            Flight refreshing = cache.refreshes().get(formatted);
+            cache.fence(formatted);
             if (running != null) {
                 dropAndFence(running.key(), formatted);
             }
-            Flight refreshing = cache.refreshes().get(formatted);
             if (refreshing != null) {
                 dropAndFence(refreshing.key(), formatted);
             }
