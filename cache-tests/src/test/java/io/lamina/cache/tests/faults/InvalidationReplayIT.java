@@ -253,7 +253,8 @@ class InvalidationReplayIT {
         String tag5Version = redis().get(tag5);
         String tag6Version = redis().get(namespace + ":t:{category:6}");
         // the put is replayed as a removal whose message goes in the same script: done while the bus publisher is down
-        assertThat(read(b, "products", "put", "new-put", bLoads)).as("B heard of the put").isEqualTo("new-put");
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(read(b, "products", "put", "new-put", bLoads)).as("B heard of the put").isEqualTo("new-put"));
         await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(5)).until(() -> a.nodeStats().replaysPending() == 3);
         assertThat(a.nodeStats().replaysDone()).as("the two tags and the cache are not done while unannounced").isEqualTo(1);
 
