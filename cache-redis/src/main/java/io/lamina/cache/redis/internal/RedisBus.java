@@ -132,8 +132,8 @@ public final class RedisBus implements InvalidationBus, AutoCloseable {
                 }
             });
             connection = conn;   // before SUBSCRIBE, so its first message already counts
+            connecting.set(false);   // from now on a resubscribe() replaces this connection, whatever SUBSCRIBE answers
             conn.async().subscribe(name).whenComplete((ok, subscribeFailure) -> {
-                connecting.set(false);
                 if (subscribeFailure != null || closed) {
                     if (connection == conn) {
                         connection = null;   // the liveness check finds no heartbeat and resubscribes
