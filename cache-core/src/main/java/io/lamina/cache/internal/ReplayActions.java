@@ -52,6 +52,30 @@ final class ReplayActions implements ReplayQueue.Actions {
         }
     }
 
+    /** Keys of one cache as a first {@code invalidateAll(cache, keys)} does it: removed together, with one message. */
+    @Override
+    public CompletableFuture<Void> sendKeys(String cache, List<Intent> keys) {
+        try {
+            List<RemoteKey> rks = new java.util.ArrayList<>(keys.size());
+            List<String> names = new java.util.ArrayList<>(keys.size());
+            for (Intent key : keys) {
+                rks.add(new RemoteKey(context.namespace(), cache, key.name()));
+                names.add(key.name());
+            }
+            Coherence coherence = bus.get();
+            if (coherence == null) {
+                return tier.invalidateAll(rks, null, null).toCompletableFuture();
+            }
+            Coherence.Announcement message = coherence.announcement(BusMessage.keys(context.nodeId(), cache, names));
+            return tier.invalidateAll(rks, message.channel(), message.bytes()).toCompletableFuture().thenApply(v -> {
+                coherence.publishedWithWrite(true);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
     /** A key as its first attempt does it: the removal and its bus message in one round trip, taken or failed together. */
     private CompletableFuture<Long> removeAndAnnounce(RemoteKey key, Intent intent) {
         Coherence coherence = bus.get();

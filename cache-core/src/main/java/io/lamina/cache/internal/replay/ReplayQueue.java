@@ -56,6 +56,18 @@ public final class ReplayQueue implements AutoCloseable {
         CompletableFuture<Long> send(Intent intent);
 
         /**
+         * Sends the removal of several keys of one cache together (one bus message for them all); completes when all of
+         * it is done, fails if any part fails. Never throws. The default sends each one.
+         */
+        default CompletableFuture<Void> sendKeys(String cache, List<Intent> keys) {
+            List<CompletableFuture<Long>> each = new ArrayList<>(keys.size());
+            for (Intent key : keys) {
+                each.add(send(key));
+            }
+            return CompletableFuture.allOf(each.toArray(new CompletableFuture<?>[0]));
+        }
+
+        /**
          * After Redis took {@code intent}: this node's L1 and tag view, then the bus. Runs on the replay thread.
          *
          * @return whether the bus took its message (or there is no bus); if not, the intent stays queued, to be announced
@@ -316,13 +328,34 @@ public final class ReplayQueue implements AutoCloseable {
         if (batch.isEmpty()) {
             return;
         }
+        // the keys of one cache go together (one removal per server or slot group, one bus message); the rest one by one
+        Map<String, List<Intent>> keysOf = new LinkedHashMap<>();
+        for (Intent i : batch) {
+            if (i.kind() == Intent.Kind.KEY) {
+                keysOf.computeIfAbsent(i.cache(), c -> new ArrayList<>()).add(i);
+            }
+        }
+        Map<String, CompletableFuture<Long>> removals = new HashMap<>();
+        keysOf.forEach((cache, keys) -> {
+            CompletableFuture<Void> f;
+            try {
+                f = keys.size() == 1 ? actions.send(keys.get(0)).thenApply(v -> null) : actions.sendKeys(cache, keys);
+            } catch (RuntimeException e) {
+                f = CompletableFuture.failedFuture(e);
+            }
+            removals.put(cache, f.thenApply(v -> 0L));
+        });
         List<CompletableFuture<Long>> sent = new ArrayList<>(batch.size());
         for (Intent i : batch) {
             CompletableFuture<Long> f;
-            try {
-                f = actions.send(i);
-            } catch (RuntimeException e) {
-                f = CompletableFuture.failedFuture(e);
+            if (i.kind() == Intent.Kind.KEY) {
+                f = removals.get(i.cache());
+            } else {
+                try {
+                    f = actions.send(i);
+                } catch (RuntimeException e) {
+                    f = CompletableFuture.failedFuture(e);
+                }
             }
             sent.add(f);
         }

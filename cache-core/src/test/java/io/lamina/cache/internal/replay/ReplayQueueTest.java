@@ -25,6 +25,7 @@ class ReplayQueueTest {
         final AtomicBoolean up = new AtomicBoolean();
         final AtomicBoolean announced = new AtomicBoolean(true);
         final List<Intent> sent = new CopyOnWriteArrayList<>();
+        final List<List<Intent>> groups = new CopyOnWriteArrayList<>();
         final List<Intent> applied = new CopyOnWriteArrayList<>();
         volatile CountDownLatch gate;
         final CountDownLatch entered = new CountDownLatch(1);
@@ -42,6 +43,12 @@ class ReplayQueueTest {
                 }
             }
             return up.get() ? CompletableFuture.completedFuture(7L) : CompletableFuture.failedFuture(new IllegalStateException("down"));
+        }
+
+        @Override
+        public CompletableFuture<Void> sendKeys(String cache, List<Intent> keys) {
+            groups.add(keys);
+            return up.get() ? CompletableFuture.completedFuture(null) : CompletableFuture.failedFuture(new IllegalStateException("down"));
         }
 
         @Override
@@ -117,6 +124,27 @@ class ReplayQueueTest {
         target.up.set(true);
         await().atMost(Duration.ofSeconds(10)).until(() -> q.pending() == 0);
         assertThat(target.sent).containsExactlyInAnyOrder(Intent.tag("t"), Intent.all("products"));
+    }
+
+    @Test
+    void theKeysOfOneCache_areReplayedTogether_oneRemovalPerCache_andEachCountedAndApplied() {
+        ReplayQueue q = queue(100);
+        for (int i = 0; i < 5; i++) {
+            q.failed(Intent.key("products", "p" + i));
+        }
+        q.failed(Intent.key("lists", "l0"));
+        q.failed(Intent.key("lists", "l1"));
+        q.failed(Intent.key("single", "s0"));
+        q.failed(Intent.tag("t"));
+        target.up.set(true);
+        await().atMost(Duration.ofSeconds(10)).until(() -> q.pending() == 0);
+        assertThat(target.groups).as("one removal per cache with more than one key").hasSize(2);
+        assertThat(target.groups).anySatisfy(g -> assertThat(g).hasSize(5).allMatch(i -> i.cache().equals("products")));
+        assertThat(target.groups).anySatisfy(g -> assertThat(g).containsExactly(Intent.key("lists", "l0"), Intent.key("lists", "l1")));
+        assertThat(target.sent).as("a lone key and the tag one by one")
+                .containsExactlyInAnyOrder(Intent.key("single", "s0"), Intent.tag("t"));
+        assertThat(q.replayed()).isEqualTo(9);
+        assertThat(target.applied).hasSize(9);
     }
 
     @Test

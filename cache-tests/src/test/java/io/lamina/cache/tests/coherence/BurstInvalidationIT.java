@@ -225,9 +225,15 @@ class BurstInvalidationIT {
         assertThat(a.nodeStats().replaysPending()).as("every key queued for a replay").isEqualTo(page.size());
         assertThat(storedCount(page)).as("Redis still holds them while A cannot reach it").isEqualTo(page.size());
 
+        long received = b.nodeStats().invalidationsReceived();
         proxy.newConnections(FaultProxy.NewConnections.ACCEPT);
         await().atMost(Duration.ofSeconds(20)).until(() -> a.nodeStats().replaysPending() == 0);
         assertThat(storedCount(page)).as("no stale entry once the replay ran").isZero();
+        assertThat(a.nodeStats().replaysDone()).isEqualTo(page.size());
+        // the replay removes the keys together too, with one message for them all
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.nodeStats().invalidationsReceived() > received);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                .until(() -> b.nodeStats().invalidationsReceived() - received == 1);
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             for (String k : page) {
                 assertThat(b.remember(CACHE, k, String.class, () -> "new")).as("B reads %s", k).isEqualTo("new");
