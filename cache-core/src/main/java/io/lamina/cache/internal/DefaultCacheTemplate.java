@@ -542,12 +542,12 @@ public final class DefaultCacheTemplate implements CacheTemplate {
     }
 
     /**
-     * Keys written whose message the bus did not take: other nodes may keep their old L1 copies, so each key is replayed
-     * as an invalidation (never as its value), whose removal and message go in one round trip.
+     * Keys written whose message the bus did not take: other nodes may keep their old L1 copies, so the message is
+     * published again until the bus takes it (a write Redis did not take is queued as a removal already, which wins).
      */
     private void unannounced(NamedCache named, List<String> formattedKeys) {
         for (String formatted : formattedKeys) {
-            replays.failed(Intent.key(named.name(), formatted));
+            replays.failed(Intent.key(named.name(), formatted).announcing(0));
         }
     }
 

@@ -99,9 +99,9 @@ final class ReplayActions implements ReplayQueue.Actions {
         BusMessage message = switch (intent.kind()) {
             case KEY -> {
                 // this node may have read the old entry back from Redis since the failed write: drop that copy too; the
-                // message went out with the removal
+                // message went out with the removal, unless Redis had taken the write and only its message is left
                 local.keys(intent.cache(), List.of(intent.name()));
-                yield null;
+                yield intent.announceOnly() ? BusMessage.keys(context.nodeId(), intent.cache(), List.of(intent.name())) : null;
             }
             case TAG -> {
                 local.tags(List.of(intent.name()), new long[] {version});

@@ -7,8 +7,9 @@ package io.lamina.cache.internal.replay;
  * @param kind what to invalidate
  * @param cache the cache ({@link Kind#KEY}, {@link Kind#ALL}); null for a tag
  * @param name the key in its string form ({@link Kind#KEY}) or the tag ({@link Kind#TAG}); null for {@link Kind#ALL}
- * @param version 0: Redis has not taken it; above 0 ({@link Kind#TAG}, {@link Kind#ALL}): Redis took it at this version and
- *                only its announcement on the bus is left (a replay publishes it, without a new version)
+ * @param version 0: Redis has not taken it; above 0: Redis took it (a tag or cache at this version; a key written, whatever
+ *                the number) and only its announcement on the bus is left: a replay publishes it, without a new version
+ *                or a removal
  */
 public record Intent(Kind kind, String cache, String name, long version) {
 
@@ -35,11 +36,14 @@ public record Intent(Kind kind, String cache, String name, long version) {
     }
 
     /**
-     * This intent, taken by Redis at {@code version} but not announced on the bus: its replay only publishes. A key
-     * has no version (its removal and its message go in one script), so a key intent stays as it is.
+     * This intent, taken by Redis (a tag or cache at {@code version}; a key whatever {@code version} says) but not
+     * announced on the bus: its replay only publishes. A tag or cache without a version stays as it is.
      */
     public Intent announcing(long version) {
-        return kind == Kind.KEY || version <= 0 ? this : new Intent(kind, cache, name, version);
+        if (kind == Kind.KEY) {
+            return announceOnly() ? this : new Intent(kind, cache, name, 1);
+        }
+        return version <= 0 ? this : new Intent(kind, cache, name, version);
     }
 
     /** Whether Redis already took this intent and only its bus message is left. */

@@ -331,7 +331,7 @@ public final class ReplayQueue implements AutoCloseable {
         // the keys of one cache go together (one removal per server or slot group, one bus message); the rest one by one
         Map<String, List<Intent>> keysOf = new LinkedHashMap<>();
         for (Intent i : batch) {
-            if (i.kind() == Intent.Kind.KEY) {
+            if (i.kind() == Intent.Kind.KEY && !i.announceOnly()) {
                 keysOf.computeIfAbsent(i.cache(), c -> new ArrayList<>()).add(i);
             }
         }
@@ -348,7 +348,7 @@ public final class ReplayQueue implements AutoCloseable {
         List<CompletableFuture<Long>> sent = new ArrayList<>(batch.size());
         for (Intent i : batch) {
             CompletableFuture<Long> f;
-            if (i.kind() == Intent.Kind.KEY) {
+            if (i.kind() == Intent.Kind.KEY && !i.announceOnly()) {
                 f = removals.get(i.cache());
             } else {
                 try {

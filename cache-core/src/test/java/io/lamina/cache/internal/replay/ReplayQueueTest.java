@@ -148,6 +148,21 @@ class ReplayQueueTest {
     }
 
     @Test
+    void aKeyWrittenButUnannounced_isOnlyAnnounced_andARemovalStillToDoWinsOverIt() {
+        ReplayQueue q = queue(100);
+        q.failed(Intent.key("products", "put").announcing(0));
+        q.failed(Intent.key("products", "other").announcing(0));
+        q.failed(Intent.key("products", "both"));
+        q.failed(Intent.key("products", "both").announcing(0));
+        target.up.set(true);
+        await().atMost(Duration.ofSeconds(10)).until(() -> q.pending() == 0);
+        assertThat(target.groups).as("only the removal is sent to Redis").isEmpty();
+        assertThat(target.sent).containsExactlyInAnyOrder(Intent.key("products", "put").announcing(0),
+                Intent.key("products", "other").announcing(0), Intent.key("products", "both"));
+        assertThat(q.replayed()).isEqualTo(3);
+    }
+
+    @Test
     void aLaterWriteRedisTook_dropsWhatItCovers() {
         ReplayQueue q = queue(100);
         q.failed(Intent.key("products", "1"));
