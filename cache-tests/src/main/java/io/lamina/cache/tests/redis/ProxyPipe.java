@@ -119,9 +119,10 @@ final class ProxyPipe {
                     listener.finished();
                     return;
                 }
+                // counted before the write: the other end may answer (and the test go on) before this thread runs again
+                listener.forwarded(chunk.bytes().length);
                 out.write(chunk.bytes());
                 out.flush();
-                listener.forwarded(chunk.bytes().length);
             }
         } catch (IOException e) {
             fail();
