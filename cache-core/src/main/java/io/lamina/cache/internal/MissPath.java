@@ -267,12 +267,9 @@ final class MissPath {
         return CompletableFuture.supplyAsync(() -> null, later)
                 .thenCompose(ignored -> lease(rk, null, LeaseMode.IF_FREE, false, type, raw, stale))
                 .thenCompose(p -> {
-                    if (p.isResolved() || p.leased) {
-                        cache.stats().lockWaited(true, cache.context().clock().nanoTime() - start);
+                    if (p.isResolved() || p.leased || !p.remoteUsable) {   // Redis failed: a load in this JVM, not stored
+                        waited(p, start);
                         return CompletableFuture.completedFuture(p);
-                    }
-                    if (!p.remoteUsable) {
-                        return CompletableFuture.completedFuture(p);   // Redis failed: a load in this JVM, not stored
                     }
                     return retryOrGiveUp(rk, type, raw, stale, start, deadline);
                 });

@@ -43,7 +43,7 @@ final class ReplayActions implements ReplayQueue.Actions {
         }
         try {
             return switch (intent.kind()) {
-                case KEY -> removeAndAnnounce(new RemoteKey(context.namespace(), intent.cache(), intent.name()), intent);
+                case KEY -> removeAndAnnounce(intent.cache(), List.of(intent.name())).thenApply(v -> 0L);
                 case TAG -> tier.invalidateTag(tagKey(intent.name()), context.tagTtl()).toCompletableFuture();
                 case ALL -> tier.invalidateTag(tagKey(MissPath.cacheTag(intent.cache())), context.tagTtl()).toCompletableFuture();
             };
@@ -56,37 +56,33 @@ final class ReplayActions implements ReplayQueue.Actions {
     @Override
     public CompletableFuture<Void> sendKeys(String cache, List<Intent> keys) {
         try {
-            List<RemoteKey> rks = new java.util.ArrayList<>(keys.size());
             List<String> names = new java.util.ArrayList<>(keys.size());
             for (Intent key : keys) {
-                rks.add(new RemoteKey(context.namespace(), cache, key.name()));
                 names.add(key.name());
             }
-            Coherence coherence = bus.get();
-            if (coherence == null) {
-                return tier.invalidateAll(rks, null, null).toCompletableFuture();
-            }
-            Coherence.Announcement message = coherence.announcement(BusMessage.keys(context.nodeId(), cache, names));
-            return tier.invalidateAll(rks, message.channel(), message.bytes()).toCompletableFuture().thenApply(v -> {
-                coherence.publishedWithWrite(true);
-                return null;
-            });
+            return removeAndAnnounce(cache, names);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
     }
 
-    /** A key as its first attempt does it: the removal and its bus message in one round trip, taken or failed together. */
-    private CompletableFuture<Long> removeAndAnnounce(RemoteKey key, Intent intent) {
-        Coherence coherence = bus.get();
-        if (coherence == null) {
-            return tier.invalidate(key).toCompletableFuture().thenApply(v -> 0L);
+    /**
+     * Keys as their first attempt removes them: the removal and its bus message in one round trip (a script per server
+     * or slot group, the message from the last), taken or failed together.
+     */
+    private CompletableFuture<Void> removeAndAnnounce(String cache, List<String> names) {
+        List<RemoteKey> rks = new java.util.ArrayList<>(names.size());
+        for (String name : names) {
+            rks.add(new RemoteKey(context.namespace(), cache, name));
         }
-        Coherence.Announcement message = coherence.announcement(
-                BusMessage.keys(context.nodeId(), intent.cache(), List.of(intent.name())));
-        return tier.invalidate(key, message.channel(), message.bytes()).toCompletableFuture().thenApply(v -> {
-            coherence.publishedWithWrite(true);
-            return 0L;
+        Coherence coherence = bus.get();
+        Coherence.Announcement message = coherence == null ? null
+                : coherence.announcement(BusMessage.keys(context.nodeId(), cache, names));
+        return WritePath.remove(tier, rks, message).toCompletableFuture().thenApply(v -> {
+            if (coherence != null) {
+                coherence.publishedWithWrite(true);
+            }
+            return null;
         });
     }
 

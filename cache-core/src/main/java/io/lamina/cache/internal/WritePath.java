@@ -188,9 +188,7 @@ final class WritePath {
         Coherence.Announcement message = bus == null ? null
                 : bus.announcement(BusMessage.keys(cache.context().nodeId(), cache.name(), List.copyOf(formatted)));
         RemoteKey first = rks.get(0);
-        CompletableFuture<Void> call = remote.start(() -> rks.size() > 1
-                ? remote.tier().invalidateAll(rks, message == null ? null : message.channel(), message == null ? null : message.bytes())
-                : message == null ? remote.tier().invalidate(first) : remote.tier().invalidate(first, message.channel(), message.bytes()));
+        CompletableFuture<Void> call = remote.start(() -> remove(remote.tier(), rks, message));
         boolean taken = remote.await(call.thenApply(v -> Boolean.TRUE), Duration.ZERO, Boolean.FALSE,
                 rks.size() > 1 ? "invalidate of " + rks.size() + " keys of cache " + cache.name() : new RemoteAccess.What("invalidate of ", first),
                 cache.stats());
@@ -205,6 +203,18 @@ final class WritePath {
             bus.publishedWithWrite(taken);   // failed: the keys are replayed, and announced again
         }
         return taken;
+    }
+
+    /**
+     * The removal of {@code keys} with {@code message} (or none) published after it in the same round trip: one key's
+     * own script, or the bulk one (a script per server or slot group, the message from the last).
+     */
+    static java.util.concurrent.CompletionStage<Void> remove(io.lamina.cache.spi.RemoteTier tier, List<RemoteKey> keys,
+            Coherence.Announcement message) {
+        if (keys.size() > 1) {
+            return tier.invalidateAll(keys, message == null ? null : message.channel(), message == null ? null : message.bytes());
+        }
+        return message == null ? tier.invalidate(keys.get(0)) : tier.invalidate(keys.get(0), message.channel(), message.bytes());
     }
 
     private void dropAndFence(Object key, String formatted) {

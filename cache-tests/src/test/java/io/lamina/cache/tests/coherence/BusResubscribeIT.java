@@ -33,17 +33,7 @@ class BusResubscribeIT {
         String channel = namespace + ":bus";
         try (RedisTier tier = RedisTier.builder().uri(redis.uri()).commandTimeout(Duration.ofMillis(500)).build()) {
             InvalidationBus bus = tier.bus();
-            bus.subscribe(channel, new InvalidationBus.Listener() {
-                @Override
-                public void onMessage(byte[] message) {
-                    events.add("message " + new String(message, StandardCharsets.UTF_8));
-                }
-
-                @Override
-                public void onGap(String reason) {
-                    events.add("gap " + reason);
-                }
-            });
+            bus.subscribe(channel, recording(events));
             AtomicInteger sent = new AtomicInteger();
             heardBack(bus, channel, events, sent);
 
@@ -68,17 +58,7 @@ class BusResubscribeIT {
         String channel = namespace + ":bus";
         try (RedisTier tier = RedisTier.builder().uri(redis.uri()).commandTimeout(Duration.ofSeconds(5)).build()) {
             InvalidationBus bus = tier.bus();
-            bus.subscribe(channel, new InvalidationBus.Listener() {
-                @Override
-                public void onMessage(byte[] message) {
-                    events.add("message " + new String(message, StandardCharsets.UTF_8));
-                }
-
-                @Override
-                public void onGap(String reason) {
-                    events.add("gap " + reason);
-                }
-            });
+            bus.subscribe(channel, recording(events));
             heardBack(bus, channel, events, new AtomicInteger());
 
             // a backlog for the subscription: Redis has taken every message, the subscriber reads them still
@@ -102,6 +82,21 @@ class BusResubscribeIT {
                     .as("messages of the replaced subscription delivered after resubscribe() returned (of %d events)", after.size())
                     .isLessThanOrEqualTo(1);   // one may have passed the check just as the subscription was replaced
         }
+    }
+
+    /** A listener that records each message and each gap, in order. */
+    private static InvalidationBus.Listener recording(List<String> events) {
+        return new InvalidationBus.Listener() {
+            @Override
+            public void onMessage(byte[] message) {
+                events.add("message " + new String(message, StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void onGap(String reason) {
+                events.add("gap " + reason);
+            }
+        };
     }
 
     /** Publishes numbered messages until one of them is heard back, then one more, and waits for that one. */
